@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { ConflictError, ValidationError } from '../errors.js';
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  releaseIdempotencyKey,
+} from '../store/idempotency.js';
+import type { Database } from '../store/schema.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotencyScope: string | null;
+  }
+}
+
+const MAX_KEY_LENGTH = 256;
+
+/**
+ * The key is scoped to the token, method and path, so two clients (or two routes) never share
+ * a cached response by choosing the same key.
+ */
+function scopeOf(request: FastifyRequest, key: string): string {
+  const path = request.url.split('?')[0];
+  return createHash('sha256').update(`${request.tokenId}\n${request.method}\n${path}\n${key}`).digest('hex');
+}
+
+/**
+ * Replays the first 2xx response to a POST that repeats an `idempotency-key`. A repeat that
+ * arrives while the first request is still running gets 409; a first request that fails
+ * frees the key so the client can retry.
+ */
+export function installIdempotency(app: FastifyInstance, db: Kysely<Database>): void {
+  app.decorateRequest('idempotencyScope', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || typeof key !== 'string' || key === '') return;
+    if (key.length > MAX_KEY_LENGTH) {
+      throw ValidationError.single(
+        ['header', 'idempotency-key'],
+        `The idempotency-key header is longer than ${MAX_KEY_LENGTH} characters.`,
+      );
+    }
+
+    const scope = scopeOf(request, key);
+    const claim = await claimIdempotencyKey(db, scope);
+    if (claim.kind === 'in_progress') {
+      throw new ConflictError('A request with this idempotency-key is still being processed; retry shortly.');
+    }
+    if (claim.kind === 'completed') {
+      reply.header('idempotent-replayed', 'true');
+      return reply.code(claim.status).type('application/json').send(claim.body);
+    }
+    request.idempotencyScope = scope;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const scope = request.idempotencyScope;
+    if (!scope) return payload;
+    request.idempotencyScope = null;
+
+    if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
+      await completeIdempotencyKey(db, scope, reply.statusCode, payload);
+    } else {
+      await releaseIdempotencyKey(db, scope);
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { ValidationError } from '../../errors.js';
+import { requireApplication } from '../../store/applications.js';
+import { listAttempts, requireAttempt, type AttemptFilter } from '../../store/attempts.js';
+import { requireEndpoint } from '../../store/endpoints.js';
+import { requireMessage } from '../../store/messages.js';
+import { readDate, readPage } from '../query.js';
+import { attemptOut, pageOut } from '../serializers.js';
+import type { RouteContext } from '../server.js';
+
+type Query = Record<string, string | undefined>;
+
+function readEnum(query: Query, name: string, allowed: number[]): number | undefined {
+  const value = query[name];
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!allowed.includes(number)) {
+    throw ValidationError.single(['query', name], `${name} must be one of ${allowed.join(', ')}, not "${value}"`);
+  }
+  return number;
+}
+
+function attemptFilter(query: Query, appId: string): AttemptFilter {
+  return {
+    appId,
+    status: readEnum(query, 'status', [0, 1, 2, 3]),
+    statusCodeClass: readEnum(query, 'status_code_class', [0, 100, 200, 300, 400, 500]),
+    before: readDate(query, 'before'),
+    after: readDate(query, 'after'),
+  };
+}
+
+export function attemptRoutes(app: FastifyInstance, { store }: RouteContext): void {
+  const { db } = store;
+
+  app.get<{ Params: { app_id: string; msg_id: string } }>(
+    '/api/v1/app/:app_id/attempt/msg/:msg_id',
+    async (request) => {
+      const query = request.query as Query;
+      const application = await requireApplication(db, request.params.app_id);
+      const message = await requireMessage(db, application.id, request.params.msg_id);
+      const filter = { ...attemptFilter(query, application.id), messageId: message.id };
+      if (query.endpoint_id) {
+        filter.endpointId = (await requireEndpoint(db, application.id, query.endpoint_id)).id;
+      }
+      return pageOut(await listAttempts(db, filter, readPage(query, 'descending')), attemptOut);
+    },
+  );
+
+  app.get<{ Params: { app_id: string; endpoint_id: string } }>(
+    '/api/v1/app/:app_id/attempt/endpoint/:endpoint_id',
+    async (request) => {
+      const query = request.query as Query;
+      const application = await requireApplication(db, request.params.app_id);
+      const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
+      const filter = { ...attemptFilter(query, application.id), endpointId: endpoint.id };
+      return pageOut(await listAttempts(db, filter, readPage(query, 'descending')), attemptOut);
+    },
+  );
+
+  app.get<{ Params: { app_id: string; msg_id: string; attempt_id: string } }>(
+    '/api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id',
+    async (request) => {
+      const application = await requireApplication(db, request.params.app_id);
+      const message = await requireMessage(db, application.id, request.params.msg_id);
+      return attemptOut(await requireAttempt(db, application.id, message.id, request.params.attempt_id));
+    },
+  );
+}

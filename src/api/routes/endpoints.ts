@@ -1,0 +1,179 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { ValidationError } from '../../errors.js';
+import { generateSecret, normalizeSecret } from '../../signing/standard-webhooks.js';
+import { requireApplication } from '../../store/applications.js';
+import {
+  deleteEndpoint,
+  insertEndpoint,
+  listEndpoints,
+  parseJsonList,
+  requireEndpoint,
+  updateEndpoint,
+  type EndpointFields,
+  type EndpointRow,
+} from '../../store/endpoints.js';
+import { findUnknownEventTypes } from '../../store/event-types.js';
+import type { Database } from '../../store/schema.js';
+import { readPage } from '../query.js';
+import { endpointIn, endpointPatch } from '../schemas.js';
+import { endpointOut, pageOut } from '../serializers.js';
+import type { RouteContext } from '../server.js';
+
+interface EndpointBody {
+  url?: string;
+  description?: string;
+  uid?: string | null;
+  version?: number | null;
+  disabled?: boolean;
+  filterTypes?: string[] | null;
+  eventTypes?: string[] | null;
+  channels?: string[] | null;
+  rateLimit?: number | null;
+  throttleRate?: number | null;
+  metadata?: Record<string, string>;
+  headers?: Record<string, string> | null;
+  secret?: string | null;
+}
+
+type AppParams = { app_id: string };
+type EndpointParams = { app_id: string; endpoint_id: string };
+
+/** Accepts only absolute http(s) URLs; the destination guard checks the address per attempt. */
+export function validateEndpointUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw ValidationError.single(['body', 'url'], `url is not a valid absolute URL: "${url}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw ValidationError.single(['body', 'url'], `url must use http or https, not "${parsed.protocol}"`);
+  }
+  if (parsed.username || parsed.password) {
+    throw ValidationError.single(['body', 'url'], 'url must not contain credentials; use endpoint headers instead');
+  }
+  return url;
+}
+
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'upgrade', 'expect', 'trailer']);
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Rejects custom headers that would break the request or forge its signature. */
+export function validateHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    const reserved = RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-') || lower.startsWith('svix-');
+    if (!HEADER_NAME.test(name) || reserved) {
+      throw ValidationError.single(['body', 'headers', name], `header name "${name}" is invalid or reserved`);
+    }
+    if (/[\r\n\0]/.test(value)) {
+      throw ValidationError.single(['body', 'headers', name], `header "${name}" contains a line break or NUL`);
+    }
+  }
+  return headers;
+}
+
+async function validateFilterTypes(db: Kysely<Database>, filterTypes: string[] | null): Promise<void> {
+  if (!filterTypes) return;
+  const unknown = await findUnknownEventTypes(db, filterTypes);
+  if (unknown.length > 0) {
+    throw ValidationError.single(
+      ['body', 'filterTypes'],
+      `filterTypes names event types that do not exist: ${unknown.join(', ')}. Create them first.`,
+    );
+  }
+}
+
+function listOrNull(value: string[] | null | undefined): string[] | null | undefined {
+  if (value === undefined) return undefined;
+  return value === null || value.length === 0 ? null : value;
+}
+
+function endpointFields(body: EndpointBody, base?: EndpointRow): EndpointFields {
+  const filterTypes = listOrNull(body.filterTypes !== undefined ? body.filterTypes : body.eventTypes);
+  const channels = listOrNull(body.channels);
+  return {
+    url: body.url !== undefined ? validateEndpointUrl(body.url) : base!.url,
+    description: body.description ?? base?.description ?? '',
+    uid: body.uid !== undefined ? body.uid : (base?.uid ?? null),
+    version: body.version ?? base?.version ?? 1,
+    disabled: body.disabled ?? (base ? base.disabled === 1 : false),
+    filterTypes: filterTypes !== undefined ? filterTypes : base ? parseJsonList(base.filter_types) : null,
+    channels: channels !== undefined ? channels : base ? parseJsonList(base.channels) : null,
+    rateLimit: body.rateLimit !== undefined ? body.rateLimit : (base?.rate_limit ?? null),
+    throttleRate: body.throttleRate !== undefined ? body.throttleRate : (base?.throttle_rate ?? null),
+    metadata: body.metadata ?? (base ? (JSON.parse(base.metadata) as Record<string, string>) : {}),
+    headers: body.headers
+      ? validateHeaders(body.headers)
+      : base
+        ? (JSON.parse(base.headers) as Record<string, string>)
+        : {},
+  };
+}
+
+export function endpointRoutes(app: FastifyInstance, { store }: RouteContext): void {
+  const { db } = store;
+
+  app.get<{ Params: AppParams }>('/api/v1/app/:app_id/endpoint', async (request) => {
+    const application = await requireApplication(db, request.params.app_id);
+    const page = await listEndpoints(db, application.id, readPage(request.query as never, 'ascending'));
+    return pageOut(page, endpointOut);
+  });
+
+  app.post<{ Params: AppParams; Body: EndpointBody }>(
+    '/api/v1/app/:app_id/endpoint',
+    { schema: { body: endpointIn } },
+    async (request, reply) => {
+      const application = await requireApplication(db, request.params.app_id);
+      const fields = endpointFields(request.body);
+      await validateFilterTypes(db, fields.filterTypes);
+      const secret = request.body.secret ? normalizeSecret(request.body.secret) : generateSecret();
+
+      const row = await insertEndpoint(db, application.id, fields, secret);
+      request.log.info({ appId: application.id, endpointId: row.id }, 'endpoint created');
+      return reply.code(201).send(endpointOut(row));
+    },
+  );
+
+  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request) => {
+    const application = await requireApplication(db, request.params.app_id);
+    return endpointOut(await requireEndpoint(db, application.id, request.params.endpoint_id));
+  });
+
+  const replace = async (params: EndpointParams, body: EndpointBody, patch: boolean) => {
+    const application = await requireApplication(db, params.app_id);
+    const current = await requireEndpoint(db, application.id, params.endpoint_id);
+    // PUT resets what the body leaves out; PATCH keeps it.
+    const base = patch ? current : { ...current, description: '', filter_types: null, channels: null, metadata: '{}', disabled: 0 };
+    const fields = endpointFields(body, base);
+    await validateFilterTypes(db, fields.filterTypes);
+    return endpointOut(await updateEndpoint(db, current, fields));
+  };
+
+  app.put<{ Params: EndpointParams; Body: EndpointBody }>(
+    '/api/v1/app/:app_id/endpoint/:endpoint_id',
+    { schema: { body: endpointIn } },
+    async (request) => replace(request.params, request.body, false),
+  );
+
+  app.patch<{ Params: EndpointParams; Body: EndpointBody }>(
+    '/api/v1/app/:app_id/endpoint/:endpoint_id',
+    { schema: { body: endpointPatch } },
+    async (request) => replace(request.params, request.body, true),
+  );
+
+  app.delete<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request, reply) => {
+    const application = await requireApplication(db, request.params.app_id);
+    const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
+    await deleteEndpoint(db, endpoint.id);
+    request.log.info({ appId: application.id, endpointId: endpoint.id }, 'endpoint deleted');
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/secret', async (request) => {
+    const application = await requireApplication(db, request.params.app_id);
+    const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
+    return { key: endpoint.secret };
+  });
+}

@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { findApplication, insertApplication } from '../../store/applications.js';
+import { listMessages, insertMessage, requireMessage } from '../../store/messages.js';
+import { requireApplication } from '../../store/applications.js';
+import { NotFoundError } from '../../errors.js';
+import { rawMemberText } from '../raw-json.js';
+import { readBoolean, readDate, readName, readNameList, readPage } from '../query.js';
+import { messageIn } from '../schemas.js';
+import { messageOut, pageOut } from '../serializers.js';
+import type { RouteContext } from '../server.js';
+import { applicationFields } from './applications.js';
+
+interface MessageBody {
+  eventType: string;
+  eventId?: string | null;
+  payload: Record<string, unknown>;
+  channels?: string[] | null;
+  tags?: string[] | null;
+  application?: { name: string; uid?: string | null; metadata?: Record<string, string> } | null;
+}
+
+type AppParams = { app_id: string };
+type MessageParams = { app_id: string; msg_id: string };
+
+/** The payload exactly as the client wrote it, or its re-serialized form if unavailable. */
+function payloadText(request: FastifyRequest<{ Body: MessageBody }>): string {
+  const raw = typeof request.rawBody === 'string' ? rawMemberText(request.rawBody, 'payload') : undefined;
+  return raw ?? JSON.stringify(request.body.payload);
+}
+
+export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }: RouteContext): void {
+  const { db } = store;
+
+  app.post<{ Params: AppParams; Body: MessageBody }>(
+    '/api/v1/app/:app_id/msg',
+    { schema: { body: messageIn } },
+    async (request, reply) => {
+      const body = request.body;
+      let application = await findApplication(db, request.params.app_id);
+      if (!application && body.application) {
+        const fields = applicationFields({ uid: request.params.app_id, ...body.application });
+        application = await insertApplication(db, fields);
+      }
+      if (!application) throw new NotFoundError('application', request.params.app_id);
+
+      const { row, deliveryCount } = await insertMessage(db, {
+        appId: application.id,
+        eventType: body.eventType,
+        eventId: body.eventId ?? null,
+        payload: payloadText(request),
+        channels: body.channels && body.channels.length > 0 ? body.channels : null,
+        tags: body.tags && body.tags.length > 0 ? body.tags : null,
+      });
+      request.log.info(
+        { appId: application.id, messageId: row.id, eventType: row.event_type, deliveries: deliveryCount },
+        'message accepted',
+      );
+      onMessageAccepted();
+
+      const withContent = readBoolean(request.query as never, 'with_content', true);
+      return reply.code(202).send(messageOut(row, withContent));
+    },
+  );
+
+  app.get<{ Params: AppParams }>('/api/v1/app/:app_id/msg', async (request) => {
+    const query = request.query as never;
+    const application = await requireApplication(db, request.params.app_id);
+    const filter = {
+      eventTypes: readNameList(query, 'event_types'),
+      channel: readName(query, 'channel'),
+      before: readDate(query, 'before'),
+      after: readDate(query, 'after'),
+    };
+    const page = await listMessages(db, application.id, filter, readPage(query, 'descending'));
+    const withContent = readBoolean(query, 'with_content', true);
+    return pageOut(page, (row) => messageOut(row, withContent));
+  });
+
+  app.get<{ Params: MessageParams }>('/api/v1/app/:app_id/msg/:msg_id', async (request) => {
+    const application = await requireApplication(db, request.params.app_id);
+    const row = await requireMessage(db, application.id, request.params.msg_id);
+    return messageOut(row, readBoolean(request.query as never, 'with_content', true));
+  });
+}

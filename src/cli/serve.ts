@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { createHookline } from '../hookline.js';
+import { VERSION } from '../version.js';
+
+/** Runs the server until SIGTERM or SIGINT, then drains the worker and exits. */
+export async function serve(config: Config, createLogger: (level: string) => Logger): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const hookline = await createHookline(config, logger);
+
+  if (hookline.generatedToken) {
+    // Printed once, outside the structured log, because logs must never contain tokens.
+    process.stdout.write(
+      `\nNo HOOKLINE_ADMIN_TOKEN was set, so an API token was generated. It is shown only now:\n\n` +
+        `  ${hookline.generatedToken}\n\n` +
+        `Store it safely; Hookline keeps only its hash.\n\n`,
+    );
+  }
+
+  const address = await hookline.listen();
+  logger.info({ address, version: VERSION, database: config.databaseUrl.split(':')[0] }, 'hookline started');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal received, exiting without draining');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight deliveries');
+    hookline.close().then(
+      () => {
+        logger.info('hookline stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,92 @@
+import { ConfigError } from './errors.js';
+
+/** Server settings, read from `HOOKLINE_*` environment variables. */
+export interface Config {
+  listenHost: string;
+  listenPort: number;
+  databaseUrl: string;
+  adminToken: string | undefined;
+  mainKey: string | undefined;
+  /** Delays between attempts, in milliseconds; attempts = delays + 1. */
+  retryScheduleMs: number[];
+  allowPrivateCidrs: string[];
+  publicUrl: string;
+  operationalWebhookUrl: string | undefined;
+  deliveryTimeoutMs: number;
+  workerConcurrency: number;
+  logLevel: string;
+  maxPayloadBytes: number;
+}
+
+export const DEFAULT_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
+
+type Env = Record<string, string | undefined>;
+
+export function parseListen(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) {
+    throw new ConfigError(
+      `HOOKLINE_LISTEN is invalid: "${value}". Expected host:port, such as 127.0.0.1:8071 or [::1]:8071.`,
+    );
+  }
+  return { host: (match[1] ?? match[2])!, port };
+}
+
+/** Parses comma-separated seconds (fractions allowed) into milliseconds. */
+export function parseRetrySchedule(value: string): number[] {
+  const trimmed = value.trim();
+  if (trimmed === '') return [];
+  return trimmed.split(',').map((part) => {
+    const seconds = Number(part.trim());
+    if (part.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+      throw new ConfigError(
+        `HOOKLINE_RETRY_SCHEDULE is invalid: "${value}". Expected comma-separated non-negative seconds, such as ${DEFAULT_RETRY_SCHEDULE}.`,
+      );
+    }
+    return Math.round(seconds * 1000);
+  });
+}
+
+function parsePositiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${name} is invalid: "${raw}". Expected a positive number.`);
+  }
+  return value;
+}
+
+function parseList(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+function nonEmpty(raw: string | undefined): string | undefined {
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const listen = parseListen(env.HOOKLINE_LISTEN ?? '127.0.0.1:8071');
+  const listenText = listen.host.includes(':') ? `[${listen.host}]:${listen.port}` : `${listen.host}:${listen.port}`;
+
+  return {
+    listenHost: listen.host,
+    listenPort: listen.port,
+    databaseUrl: nonEmpty(env.HOOKLINE_DATABASE_URL) ?? 'sqlite:./data/hookline.db',
+    adminToken: nonEmpty(env.HOOKLINE_ADMIN_TOKEN),
+    mainKey: nonEmpty(env.HOOKLINE_MAIN_KEY),
+    retryScheduleMs: parseRetrySchedule(env.HOOKLINE_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE),
+    allowPrivateCidrs: parseList(env.HOOKLINE_ALLOW_PRIVATE_CIDRS),
+    publicUrl: (nonEmpty(env.HOOKLINE_PUBLIC_URL) ?? `http://${listenText}`).replace(/\/+$/, ''),
+    operationalWebhookUrl: nonEmpty(env.HOOKLINE_OPERATIONAL_WEBHOOK_URL),
+    deliveryTimeoutMs: Math.round(parsePositiveNumber(env, 'HOOKLINE_DELIVERY_TIMEOUT', 15) * 1000),
+    workerConcurrency: Math.floor(parsePositiveNumber(env, 'HOOKLINE_WORKER_CONCURRENCY', 64)),
+    logLevel: nonEmpty(env.HOOKLINE_LOG_LEVEL) ?? 'info',
+    maxPayloadBytes: Math.floor(parsePositiveNumber(env, 'HOOKLINE_MAX_PAYLOAD_BYTES', 1024 * 1024)),
+  };
+}

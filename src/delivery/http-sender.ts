@@ -1,0 +1,135 @@
+import { isIP } from 'node:net';
+import { Agent, errors as undiciErrors, request } from 'undici';
+import { DestinationBlockedError, type DestinationGuard } from './destination-guard.js';
+
+/** How much of a response body is kept on the attempt record. */
+export const RESPONSE_EXCERPT_BYTES = 8 * 1024;
+
+export interface SendRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What happened on the wire: an HTTP response, or an error code when none arrived. */
+export interface SendResult {
+  statusCode: number;
+  responseExcerpt: string;
+  durationMs: number;
+  headers: Record<string, string | undefined>;
+  errorCode: string | null;
+  errorDetail: string | null;
+}
+
+export interface HttpSenderOptions {
+  guard: DestinationGuard;
+  timeoutMs: number;
+  connections?: number;
+}
+
+function hostOf(url: URL): string {
+  // URL keeps the brackets of an IPv6 literal in `hostname`.
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+/** Maps a transport failure to a stable attempt error code. */
+export function classifyTransportError(error: unknown): { code: string; detail: string } {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (error instanceof DestinationBlockedError) return { code: 'destination_blocked', detail };
+
+  const cause = error instanceof Error && error.cause instanceof DestinationBlockedError ? error.cause : null;
+  if (cause) return { code: 'destination_blocked', detail: cause.message };
+
+  const code = (error as { code?: string } | null)?.code ?? '';
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+    return { code: 'timeout', detail };
+  }
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return { code: 'timeout', detail: 'The endpoint did not respond within the delivery timeout.' };
+  }
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return { code: 'timeout', detail };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns_error', detail };
+  if (code === 'ECONNREFUSED') return { code: 'connection_refused', detail };
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || /SSL|TLS/i.test(code)) return { code: 'tls_error', detail };
+  return { code: 'connection_error', detail };
+}
+
+/**
+ * Posts signed deliveries with undici. Redirects are never followed (undici's `request` does
+ * not follow them unless told to), and the socket connects only to an address the guard
+ * approved.
+ */
+export class HttpSender {
+  private readonly agent: Agent;
+  private readonly guard: DestinationGuard;
+  private readonly timeoutMs: number;
+
+  constructor(options: HttpSenderOptions) {
+    this.guard = options.guard;
+    this.timeoutMs = options.timeoutMs;
+    this.agent = new Agent({
+      connections: options.connections ?? 128,
+      connect: { lookup: options.guard.lookup, timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async send(input: SendRequest): Promise<SendResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    try {
+      const url = new URL(input.url);
+      const host = hostOf(url);
+      // An IP literal skips DNS, so the lookup hook never sees it: check it here.
+      if (isIP(host) !== 0) this.guard.assertAllowed(host, host);
+
+      const response = await request(url, {
+        method: 'POST',
+        headers: input.headers,
+        body: input.body,
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const responseExcerpt = await readExcerpt(response.body);
+      return {
+        statusCode: response.statusCode,
+        responseExcerpt,
+        durationMs: elapsed(),
+        headers: flattenHeaders(response.headers),
+        errorCode: null,
+        errorDetail: null,
+      };
+    } catch (error) {
+      const { code, detail } = classifyTransportError(error);
+      return { statusCode: 0, responseExcerpt: '', durationMs: elapsed(), headers: {}, errorCode: code, errorDetail: detail };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}
+
+/** Reads at most RESPONSE_EXCERPT_BYTES of a body, then drops the rest of the stream. */
+async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= RESPONSE_EXCERPT_BYTES) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
+}

@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import { claimDueDeliveries, nextDueTime, recordAttempt, releaseLeases, type DeliveryJob } from '../queue/deliveries.js';
+import { sign } from '../signing/standard-webhooks.js';
+import type { Store } from '../store/database.js';
+import type { HttpSender } from './http-sender.js';
+import { decideOutcome } from './outcome.js';
+
+export const TriggerType = { scheduled: 0, manual: 1 } as const;
+
+/** The longest the worker sleeps before looking for due work, so expired leases are noticed. */
+const MAX_IDLE_MS = 1000;
+const CLAIM_BATCH = 32;
+const CLAIM_ERROR_BACKOFF_MS = 1000;
+
+export interface WorkerOptions {
+  store: Store;
+  sender: HttpSender;
+  logger: Logger;
+  retryScheduleMs: readonly number[];
+  timeoutMs: number;
+  concurrency: number;
+  userAgent: string;
+}
+
+/** Builds the request headers for one attempt: Standard Webhooks names plus the svix- names. */
+export function signedHeaders(
+  job: Pick<DeliveryJob, 'messageId' | 'secret' | 'payload' | 'headers'>,
+  timestampSeconds: number,
+  userAgent: string,
+): Record<string, string> {
+  const signature = sign(job.secret, job.messageId, timestampSeconds, job.payload);
+  const timestamp = String(timestampSeconds);
+  return {
+    ...job.headers,
+    'content-type': 'application/json',
+    'user-agent': userAgent,
+    'webhook-id': job.messageId,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': signature,
+    'svix-id': job.messageId,
+    'svix-timestamp': timestamp,
+    'svix-signature': signature,
+  };
+}
+
+/**
+ * Claims due deliveries under a lease, sends them concurrently and records each outcome. A
+ * worker that dies leaves leases that expire, after which any worker claims the work again.
+ */
+export class DeliveryWorker {
+  readonly workerId = `wrk_${hostname()}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  private readonly options: WorkerOptions;
+  private readonly logger: Logger;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly leaseMs: number;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  /** Set by notify() while the loop is busy, so the next sleep returns at once. */
+  private wakePending = false;
+
+  constructor(options: WorkerOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ workerId: this.workerId });
+    // The lease must outlast the slowest attempt, or a second worker could send the same
+    // delivery while the first is still waiting for its response.
+    this.leaseMs = options.timeoutMs * 2 + 5000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+    this.logger.info({ concurrency: this.options.concurrency }, 'delivery worker started');
+  }
+
+  /** Wakes the worker early, for example because a message was just accepted. */
+  notify(): void {
+    if (this.wake) this.wake();
+    else this.wakePending = true;
+  }
+
+  /**
+   * Stops claiming, waits up to `drainMs` for attempts in flight, then hands back the leases of
+   * any still running so another worker (or the next start) sends them at once.
+   */
+  async stop(drainMs = this.options.timeoutMs): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.notify();
+    await this.loop;
+
+    const drained = await Promise.race([
+      Promise.all(this.inFlight).then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(resolve, drainMs, false).unref()),
+    ]);
+    const released = await releaseLeases(this.options.store.db, this.workerId);
+    this.logger.info({ drained, released, inFlight: this.inFlight.size }, 'delivery worker stopped');
+  }
+
+  // The loop stays in one function so the claim, dispatch and wait steps read in order.
+  private async run(): Promise<void> {
+    const { store, concurrency } = this.options;
+    while (this.running) {
+      const free = concurrency - this.inFlight.size;
+      const wanted = Math.min(free, CLAIM_BATCH);
+      let jobs: DeliveryJob[] = [];
+
+      if (wanted > 0) {
+        const now = Date.now();
+        try {
+          jobs = await claimDueDeliveries(store.db, this.workerId, wanted, now, now + this.leaseMs);
+        } catch (error) {
+          this.logger.error({ err: error }, 'claiming deliveries failed, retrying');
+          await this.sleep(CLAIM_ERROR_BACKOFF_MS);
+          continue;
+        }
+      }
+      for (const job of jobs) this.dispatch(job);
+
+      if (wanted === 0) await this.sleep(MAX_IDLE_MS);
+      else if (jobs.length < wanted) await this.sleep(await this.idleDelay());
+    }
+  }
+
+  private async idleDelay(): Promise<number> {
+    try {
+      const due = await nextDueTime(this.options.store.db);
+      if (due === null) return MAX_IDLE_MS;
+      return Math.max(0, Math.min(MAX_IDLE_MS, due - Date.now()));
+    } catch {
+      return MAX_IDLE_MS;
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+
+  private dispatch(job: DeliveryJob): void {
+    const task = this.attempt(job).finally(() => {
+      this.inFlight.delete(task);
+      this.notify();
+    });
+    this.inFlight.add(task);
+  }
+
+  private async attempt(job: DeliveryJob): Promise<void> {
+    const { sender, store, retryScheduleMs, userAgent } = this.options;
+    const log = this.logger.child({ appId: job.appId, endpointId: job.endpointId, messageId: job.messageId });
+    const attemptNumber = job.attemptCount + 1;
+
+    const headers = signedHeaders(job, Math.floor(Date.now() / 1000), userAgent);
+    const result = await sender.send({ url: job.url, headers, body: job.payload });
+    const now = Date.now();
+    const outcome = decideOutcome(result, attemptNumber, retryScheduleMs, now);
+
+    try {
+      const attempt = await recordAttempt(store.db, job, this.workerId, {
+        url: job.url,
+        statusCode: result.statusCode,
+        response: result.responseExcerpt,
+        durationMs: result.durationMs,
+        triggerType: TriggerType.scheduled,
+        ...outcome,
+      });
+      const fields = {
+        attemptId: attempt.id,
+        attempt: attemptNumber,
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        errorCode: outcome.errorCode,
+      };
+      if (outcome.success) log.info(fields, 'message delivered');
+      else if (outcome.endpointGone) log.error(fields, 'endpoint answered 410 Gone and was disabled');
+      else if (outcome.nextAttemptAt !== null) {
+        log.warn({ ...fields, nextAttemptAt: new Date(outcome.nextAttemptAt).toISOString() }, 'attempt failed, retry scheduled');
+      } else log.error(fields, 'attempt failed, retries exhausted');
+    } catch (error) {
+      // The lease expires and the delivery is sent again: at-least-once, never lost.
+      log.error({ err: error, attempt: attemptNumber }, 'recording the attempt failed, the delivery will be retried');
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Identifiers shaped like Svix's (`msg_` plus 27 base62 characters). The first 6 bytes are the
+ * creation time in milliseconds, so ids sort by creation time as plain strings. Within one
+ * millisecond a process increments the random part, so ids it creates never go backwards.
+ */
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const ENCODED_LENGTH = 27;
+const RANDOM_BYTES = 14;
+
+export type IdPrefix = 'app' | 'ep' | 'msg' | 'atmpt' | 'tok';
+
+let lastMillis = 0;
+let lastRandom = Buffer.alloc(RANDOM_BYTES);
+
+function nextRandom(millis: number): Buffer {
+  if (millis > lastMillis) {
+    lastMillis = millis;
+    lastRandom = randomBytes(RANDOM_BYTES);
+    return lastRandom;
+  }
+
+  // Same millisecond (or a clock step backwards): keep the last time and count up.
+  const next = Buffer.from(lastRandom);
+  for (let i = next.length - 1; i >= 0; i--) {
+    next[i] = (next[i]! + 1) & 0xff;
+    if (next[i] !== 0) break;
+  }
+  lastRandom = next;
+  return next;
+}
+
+function encodeBase62(bytes: Buffer): string {
+  let value = BigInt('0x' + bytes.toString('hex'));
+  let text = '';
+  while (value > 0n) {
+    text = ALPHABET[Number(value % 62n)] + text;
+    value /= 62n;
+  }
+  return text.padStart(ENCODED_LENGTH, '0');
+}
+
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  const millis = Math.max(now, lastMillis);
+  const random = nextRandom(millis);
+  const time = Buffer.alloc(6);
+  time.writeUIntBE(millis, 0, 6);
+  return `${prefix}_${encodeBase62(Buffer.concat([time, random]))}`;
+}
+
+/** Reports whether `value` looks like an id with the given prefix rather than a `uid`. */
+export function hasIdPrefix(value: string, prefix: IdPrefix): boolean {
+  return value.startsWith(`${prefix}_`) && value.length === prefix.length + 1 + ENCODED_LENGTH;
+}

@@ -1,0 +1,17 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * The process logger: JSON lines by default. Set HOOKLINE_LOG_FORMAT=pretty for readable
+ * output in a terminal (needs the pino-pretty package). Secrets never go in log fields.
+ */
+export function createLogger(level: string, format = process.env.HOOKLINE_LOG_FORMAT): Logger {
+  const options = {
+    level,
+    base: { service: 'hookline' },
+    redact: { paths: ['req.headers.authorization', 'secret', 'token'], censor: '[redacted]' },
+  };
+  if (format === 'pretty') {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  }
+  return pino(options);
+}

@@ -1,0 +1,192 @@
+import type { Kysely, Selectable } from 'kysely';
+import { newId } from '../ids.js';
+import { DeliveryStatus } from '../store/messages.js';
+import type { AttemptTable, Database } from '../store/schema.js';
+
+/** A leased delivery with everything needed to send it. */
+export interface DeliveryJob {
+  deliveryId: string;
+  messageId: string;
+  endpointId: string;
+  appId: string;
+  attemptCount: number;
+  eventType: string;
+  payload: string;
+  url: string;
+  secret: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Leases up to `limit` due deliveries to `workerId` until `leaseUntil`. A delivery is due when
+ * it is pending and its time has come, or when it is being sent under a lease that expired
+ * (its worker died). Deliveries to disabled endpoints stay pending until the endpoint is
+ * enabled again.
+ */
+export async function claimDueDeliveries(
+  db: Kysely<Database>,
+  workerId: string,
+  limit: number,
+  now: number,
+  leaseUntil: number,
+): Promise<DeliveryJob[]> {
+  const claimed = await db
+    .updateTable('deliveries')
+    .set({ status: DeliveryStatus.sending, lease_owner: workerId, lease_expires_at: leaseUntil, updated_at: now })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('deliveries as d')
+        .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
+        .select('d.id')
+        .where('e.disabled', '=', 0)
+        .where((w) =>
+          w.or([
+            w.and([w('d.status', '=', DeliveryStatus.pending), w('d.next_attempt_at', '<=', now)]),
+            w.and([w('d.status', '=', DeliveryStatus.sending), w('d.lease_expires_at', '<=', now)]),
+          ]),
+        )
+        .orderBy('d.next_attempt_at')
+        .limit(limit),
+    )
+    .returning('id')
+    .execute();
+  if (claimed.length === 0) return [];
+
+  const rows = await db
+    .selectFrom('deliveries as d')
+    .innerJoin('messages as m', 'm.id', 'd.message_id')
+    .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
+    .select([
+      'd.id as deliveryId',
+      'd.message_id as messageId',
+      'd.endpoint_id as endpointId',
+      'd.app_id as appId',
+      'd.attempt_count as attemptCount',
+      'm.event_type as eventType',
+      'm.payload as payload',
+      'e.url as url',
+      'e.secret as secret',
+      'e.headers as headers',
+    ])
+    .where(
+      'd.id',
+      'in',
+      claimed.map((row) => row.id),
+    )
+    .where('d.lease_owner', '=', workerId)
+    .orderBy('d.next_attempt_at')
+    .execute();
+
+  return rows.map((row) => ({
+    ...row,
+    // An expunged payload is delivered as an empty object rather than not at all.
+    payload: row.payload ?? '{}',
+    headers: JSON.parse(row.headers) as Record<string, string>,
+  }));
+}
+
+export interface AttemptRecord {
+  url: string;
+  success: boolean;
+  statusCode: number;
+  response: string;
+  durationMs: number;
+  errorCode: string | null;
+  errorDetail: string | null;
+  triggerType: number;
+  /** When to try again; null when the delivery is finished either way. */
+  nextAttemptAt: number | null;
+  /** The endpoint answered 410 Gone: disable it and cancel its pending deliveries. */
+  endpointGone: boolean;
+}
+
+export type AttemptRow = Selectable<AttemptTable>;
+
+/**
+ * Stores the attempt and moves the delivery to its next state in one transaction. The
+ * delivery only changes while `workerId` still holds its lease, so a worker whose lease
+ * expired cannot overwrite the outcome of the worker that took over.
+ */
+export async function recordAttempt(
+  db: Kysely<Database>,
+  job: DeliveryJob,
+  workerId: string,
+  record: AttemptRecord,
+  now = Date.now(),
+): Promise<AttemptRow> {
+  return db.transaction().execute(async (trx) => {
+    let status: number = DeliveryStatus.fail;
+    if (record.success) status = DeliveryStatus.success;
+    else if (record.nextAttemptAt !== null) status = DeliveryStatus.pending;
+
+    const attempt: AttemptRow = {
+      id: newId('atmpt', now),
+      message_id: job.messageId,
+      endpoint_id: job.endpointId,
+      app_id: job.appId,
+      url: record.url,
+      status: record.success ? DeliveryStatus.success : DeliveryStatus.fail,
+      response_status_code: record.statusCode,
+      response: record.response,
+      response_duration_ms: record.durationMs,
+      error_code: record.errorCode,
+      error_detail: record.errorDetail,
+      trigger_type: record.triggerType,
+      next_attempt_at: record.nextAttemptAt,
+      created_at: now,
+    };
+    await trx.insertInto('attempts').values(attempt).execute();
+
+    await trx
+      .updateTable('deliveries')
+      .set({
+        status,
+        attempt_count: job.attemptCount + 1,
+        next_attempt_at: record.nextAttemptAt,
+        lease_owner: null,
+        lease_expires_at: null,
+        updated_at: now,
+      })
+      .where('id', '=', job.deliveryId)
+      .where('lease_owner', '=', workerId)
+      .execute();
+
+    if (record.endpointGone) await disableGoneEndpoint(trx, job.endpointId, now);
+    return attempt;
+  });
+}
+
+async function disableGoneEndpoint(trx: Kysely<Database>, endpointId: string, now: number): Promise<void> {
+  await trx
+    .updateTable('endpoints')
+    .set({ disabled: 1, disabled_reason: 'gone', updated_at: now })
+    .where('id', '=', endpointId)
+    .execute();
+  await trx
+    .updateTable('deliveries')
+    .set({ status: DeliveryStatus.fail, next_attempt_at: null, updated_at: now })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', DeliveryStatus.pending)
+    .execute();
+}
+
+/** Hands back every delivery `workerId` still leases, due at once, for another worker. */
+export async function releaseLeases(db: Kysely<Database>, workerId: string, now = Date.now()): Promise<number> {
+  const result = await db
+    .updateTable('deliveries')
+    .set({ status: DeliveryStatus.pending, lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now })
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', DeliveryStatus.sending)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Returns when the next pending delivery falls due, or null when none is pending. */
+export async function nextDueTime(db: Kysely<Database>): Promise<number | null> {
+  const row = await db
+    .selectFrom('deliveries')
+    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+    .where('status', '=', DeliveryStatus.pending)
+    .executeTakeFirst();
+  return row?.next === null || row?.next === undefined ? null : Number(row.next);
+}

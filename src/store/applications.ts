@@ -1,0 +1,92 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { fetchPage, type Page, type PageRequest } from './pagination.js';
+import type { ApplicationTable, Database } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+export type ApplicationRow = Selectable<ApplicationTable>;
+
+export interface ApplicationFields {
+  name: string;
+  uid: string | null;
+  rateLimit: number | null;
+  throttleRate: number | null;
+  metadata: Record<string, string>;
+}
+
+export async function findApplication(
+  db: Kysely<Database>,
+  idOrUid: string,
+): Promise<ApplicationRow | undefined> {
+  const byId = await db.selectFrom('applications').selectAll().where('id', '=', idOrUid).executeTakeFirst();
+  if (byId) return byId;
+  return db.selectFrom('applications').selectAll().where('uid', '=', idOrUid).executeTakeFirst();
+}
+
+export async function requireApplication(db: Kysely<Database>, idOrUid: string): Promise<ApplicationRow> {
+  const row = await findApplication(db, idOrUid);
+  if (!row) throw new NotFoundError('application', idOrUid);
+  return row;
+}
+
+export async function insertApplication(
+  db: Kysely<Database>,
+  fields: ApplicationFields,
+  now = Date.now(),
+): Promise<ApplicationRow> {
+  const row: ApplicationRow = {
+    id: newId('app', now),
+    uid: fields.uid,
+    name: fields.name,
+    rate_limit: fields.rateLimit,
+    throttle_rate: fields.throttleRate,
+    metadata: JSON.stringify(fields.metadata),
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await db.insertInto('applications').values(row).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ConflictError(`An application with uid "${fields.uid}" already exists.`);
+    }
+    throw error;
+  }
+  return row;
+}
+
+export async function updateApplication(
+  db: Kysely<Database>,
+  id: string,
+  fields: ApplicationFields,
+): Promise<ApplicationRow> {
+  const changes: Updateable<ApplicationTable> = {
+    name: fields.name,
+    uid: fields.uid,
+    rate_limit: fields.rateLimit,
+    throttle_rate: fields.throttleRate,
+    metadata: JSON.stringify(fields.metadata),
+    updated_at: Date.now(),
+  };
+  try {
+    await db.updateTable('applications').set(changes).where('id', '=', id).execute();
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new ConflictError(`An application with uid "${fields.uid}" already exists.`);
+    }
+    throw error;
+  }
+  return requireApplication(db, id);
+}
+
+export async function deleteApplication(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom('applications').where('id', '=', id).execute();
+}
+
+export function listApplications(
+  db: Kysely<Database>,
+  request: PageRequest,
+): Promise<Page<ApplicationRow>> {
+  return fetchPage(db.selectFrom('applications').selectAll(), 'id', (row) => row.id, request);
+}

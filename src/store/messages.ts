@@ -1,0 +1,113 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { newId } from '../ids.js';
+import { endpointMatches, listEnabledEndpoints } from './endpoints.js';
+import { fetchPage, type Page, type PageRequest } from './pagination.js';
+import type { Database, DeliveryTable, MessageTable } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+export type MessageRow = Selectable<MessageTable>;
+
+export const DeliveryStatus = { success: 0, pending: 1, fail: 2, sending: 3 } as const;
+
+export interface NewMessage {
+  appId: string;
+  eventType: string;
+  eventId: string | null;
+  payload: string;
+  channels: string[] | null;
+  tags: string[] | null;
+}
+
+/**
+ * Stores a message and one pending delivery per matching enabled endpoint in one transaction,
+ * so the API can answer 202 only once both are committed.
+ */
+export async function insertMessage(
+  db: Kysely<Database>,
+  message: NewMessage,
+): Promise<{ row: MessageRow; deliveryCount: number }> {
+  return db.transaction().execute(async (trx) => {
+    const now = Date.now();
+    const row: MessageRow = {
+      id: newId('msg', now),
+      app_id: message.appId,
+      event_type: message.eventType,
+      event_id: message.eventId,
+      payload: message.payload,
+      channels: message.channels === null ? null : JSON.stringify(message.channels),
+      tags: message.tags === null ? null : JSON.stringify(message.tags),
+      created_at: now,
+    };
+
+    try {
+      await trx.insertInto('messages').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`A message with eventId "${message.eventId}" already exists.`);
+      }
+      throw error;
+    }
+
+    const endpoints = await listEnabledEndpoints(trx, message.appId);
+    const deliveries: Selectable<DeliveryTable>[] = endpoints
+      .filter((endpoint) => endpointMatches(endpoint, message.eventType, message.channels))
+      .map((endpoint) => ({
+        id: `${row.id}:${endpoint.id}`,
+        message_id: row.id,
+        endpoint_id: endpoint.id,
+        app_id: message.appId,
+        status: DeliveryStatus.pending,
+        attempt_count: 0,
+        next_attempt_at: now,
+        lease_owner: null,
+        lease_expires_at: null,
+        created_at: now,
+        updated_at: now,
+      }));
+    if (deliveries.length > 0) await trx.insertInto('deliveries').values(deliveries).execute();
+
+    return { row, deliveryCount: deliveries.length };
+  });
+}
+
+export async function requireMessage(
+  db: Kysely<Database>,
+  appId: string,
+  idOrEventId: string,
+): Promise<MessageRow> {
+  const base = db.selectFrom('messages').selectAll().where('app_id', '=', appId);
+  const row =
+    (await base.where('id', '=', idOrEventId).executeTakeFirst()) ??
+    (await base.where('event_id', '=', idOrEventId).executeTakeFirst());
+  if (!row) throw new NotFoundError('message', idOrEventId);
+  return row;
+}
+
+export interface MessageFilter {
+  eventTypes?: string[] | undefined;
+  channel?: string | undefined;
+  before?: number | undefined;
+  after?: number | undefined;
+}
+
+export function listMessages(
+  db: Kysely<Database>,
+  appId: string,
+  filter: MessageFilter,
+  request: PageRequest,
+): Promise<Page<MessageRow>> {
+  let query = db.selectFrom('messages').selectAll().where('app_id', '=', appId);
+  if (filter.eventTypes && filter.eventTypes.length > 0) {
+    query = query.where('event_type', 'in', filter.eventTypes);
+  }
+  if (filter.before !== undefined) query = query.where('created_at', '<', filter.before);
+  if (filter.after !== undefined) query = query.where('created_at', '>', filter.after);
+  if (filter.channel !== undefined) {
+    // Channels are stored as a JSON array of names matching ^[a-zA-Z0-9\-_.]+$, so the quoted
+    // name cannot occur inside another element. `_` is a LIKE wildcard and must be escaped.
+    const quoted = JSON.stringify(filter.channel).replace(/[\\%_]/g, (char) => `\\${char}`);
+    query = query.where(sql<boolean>`channels like ${`%${quoted}%`} escape '\\'`);
+  }
+  return fetchPage(query, 'id', (row) => row.id, request);
+}

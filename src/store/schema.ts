@@ -1,0 +1,116 @@
+/**
+ * Table types for Kysely. Times are milliseconds since the epoch, booleans are 0 or 1, and
+ * JSON columns hold text, so one set of queries serves every storage engine.
+ */
+export interface ApplicationTable {
+  id: string;
+  uid: string | null;
+  name: string;
+  rate_limit: number | null;
+  throttle_rate: number | null;
+  metadata: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventTypeTable {
+  name: string;
+  description: string;
+  archived: number;
+  deprecated: number;
+  feature_flag: string | null;
+  schemas: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EndpointTable {
+  id: string;
+  app_id: string;
+  uid: string | null;
+  url: string;
+  description: string;
+  version: number;
+  disabled: number;
+  /** Why the endpoint is disabled: `manual` or `gone` (it answered 410). */
+  disabled_reason: string | null;
+  filter_types: string | null;
+  channels: string | null;
+  secret: string;
+  rate_limit: number | null;
+  throttle_rate: number | null;
+  metadata: string;
+  headers: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageTable {
+  id: string;
+  app_id: string;
+  event_type: string;
+  event_id: string | null;
+  /** The exact JSON bytes sent to every endpoint, as UTF-8 text. */
+  payload: string | null;
+  channels: string | null;
+  tags: string | null;
+  created_at: number;
+}
+
+/** One message bound for one endpoint: the unit the queue schedules and leases. */
+export interface DeliveryTable {
+  id: string;
+  message_id: string;
+  endpoint_id: string;
+  app_id: string;
+  status: number;
+  attempt_count: number;
+  next_attempt_at: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AttemptTable {
+  id: string;
+  message_id: string;
+  endpoint_id: string;
+  app_id: string;
+  url: string;
+  status: number;
+  response_status_code: number;
+  response: string;
+  response_duration_ms: number;
+  error_code: string | null;
+  error_detail: string | null;
+  trigger_type: number;
+  next_attempt_at: number | null;
+  created_at: number;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  token_hash: string;
+  name: string;
+  created_at: number;
+}
+
+export interface IdempotencyKeyTable {
+  scope_key: string;
+  state: string;
+  response_status: number | null;
+  response_body: string | null;
+  created_at: number;
+}
+
+export interface Database {
+  applications: ApplicationTable;
+  event_types: EventTypeTable;
+  endpoints: EndpointTable;
+  messages: MessageTable;
+  deliveries: DeliveryTable;
+  attempts: AttemptTable;
+  api_tokens: ApiTokenTable;
+  idempotency_keys: IdempotencyKeyTable;
+}

@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { newId } from '../ids.js';
+import type { Database } from './schema.js';
+
+/** The name of the token row that mirrors HOOKLINE_ADMIN_TOKEN. */
+const ENV_TOKEN_NAME = 'HOOKLINE_ADMIN_TOKEN';
+
+/** Tokens are stored as SHA-256 digests: they are long and random, so no salt is needed. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function generateToken(): string {
+  return `hl_${randomBytes(32).toString('base64url')}`;
+}
+
+export async function findTokenId(db: Kysely<Database>, token: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function insertToken(db: Kysely<Database>, token: string, name: string): Promise<string> {
+  const id = newId('tok');
+  await db
+    .insertInto('api_tokens')
+    .values({ id, token_hash: hashToken(token), name, created_at: Date.now() })
+    .execute();
+  return id;
+}
+
+/**
+ * Makes the stored admin tokens match the environment. With HOOKLINE_ADMIN_TOKEN set, its
+ * digest replaces any earlier value of that variable. Without it, a database with no tokens
+ * gets a generated one, which is returned so the caller can print it once.
+ */
+export async function ensureAdminToken(
+  db: Kysely<Database>,
+  envToken: string | undefined,
+): Promise<{ generated: string | null }> {
+  return db.transaction().execute(async (trx) => {
+    if (envToken !== undefined) {
+      const known = await findTokenId(trx, envToken);
+      if (!known) {
+        await trx.deleteFrom('api_tokens').where('name', '=', ENV_TOKEN_NAME).execute();
+        await insertToken(trx, envToken, ENV_TOKEN_NAME);
+      }
+      return { generated: null };
+    }
+
+    const existing = await trx.selectFrom('api_tokens').select('id').limit(1).executeTakeFirst();
+    if (existing) return { generated: null };
+    const token = generateToken();
+    await insertToken(trx, token, 'generated at first start');
+    return { generated: token };
+  });
+}
