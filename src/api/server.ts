@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.js';
 import { installAuth } from './auth.js';
@@ -33,7 +33,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // The Svix SDKs send ids in paths; the default 100 characters is enough, but uids may be 256.
     routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { coerceTypes: false, allErrors: true } },

@@ -39,7 +39,7 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 
   // IMF-fixdate and the obsolete RFC 850 form both start with a weekday and a comma and end
   // in GMT (RFC 9110, section 5.6.7). Requiring that keeps Date.parse from accepting looser
-  // text such as a bare "2023". The asctime form is not accepted.
+  // text such as "2023-11-15". The asctime form is not accepted.
   if (!/^[A-Za-z]{3,9}, .+ GMT$/.test(text)) return undefined;
   const when = Date.parse(text);
   if (Number.isNaN(when)) return undefined;

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import { claimDueDeliveries, nextDueTime, recordAttempt, releaseLeases, type DeliveryJob } from '../queue/deliveries.js';
+import {
+  claimDueDeliveries,
+  nextDueTime,
+  recordAttempt,
+  releaseLeases,
+  TriggerType,
+  type DeliveryJob,
+} from '../queue/deliveries.js';
 import { sign } from '../signing/standard-webhooks.js';
 import type { Store } from '../store/database.js';
 import type { HttpSender } from './http-sender.js';
 import { decideOutcome } from './outcome.js';
-
-export const TriggerType = { scheduled: 0, manual: 1 } as const;
 
 /** The longest the worker sleeps before looking for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
@@ -169,7 +174,9 @@ export class DeliveryWorker {
     const headers = signedHeaders(job, Math.floor(Date.now() / 1000), userAgent);
     const result = await sender.send({ url: job.url, headers, body: job.payload });
     const now = Date.now();
-    const outcome = decideOutcome(result, attemptNumber, retryScheduleMs, now);
+    // A manual resend is a single attempt: it never enters the retry schedule.
+    const schedule = job.triggerType === TriggerType.manual ? [] : retryScheduleMs;
+    const outcome = decideOutcome(result, attemptNumber, schedule, now);
 
     try {
       const attempt = await recordAttempt(store.db, job, this.workerId, {
@@ -177,7 +184,7 @@ export class DeliveryWorker {
         statusCode: result.statusCode,
         response: result.responseExcerpt,
         durationMs: result.durationMs,
-        triggerType: TriggerType.scheduled,
+        triggerType: job.triggerType,
         ...outcome,
       });
       const fields = {

@@ -3,9 +3,12 @@ import { newId } from '../ids.js';
 import { DeliveryStatus } from '../store/messages.js';
 import type { AttemptTable, Database } from '../store/schema.js';
 
+export const TriggerType = { scheduled: 0, manual: 1 } as const;
+
 /** A leased delivery with everything needed to send it. */
 export interface DeliveryJob {
   deliveryId: string;
+  triggerType: number;
   messageId: string;
   endpointId: string;
   appId: string;
@@ -58,6 +61,7 @@ export async function claimDueDeliveries(
     .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
     .select([
       'd.id as deliveryId',
+      'd.trigger_type as triggerType',
       'd.message_id as messageId',
       'd.endpoint_id as endpointId',
       'd.app_id as appId',
@@ -168,6 +172,38 @@ async function disableGoneEndpoint(trx: Kysely<Database>, endpointId: string, no
     .where('endpoint_id', '=', endpointId)
     .where('status', '=', DeliveryStatus.pending)
     .execute();
+}
+
+/**
+ * Queues a manual resend of one message to one endpoint. It ignores the endpoint's filters,
+ * is tried once and never rescheduled, and carries the message's id like every other attempt.
+ */
+export async function insertManualDelivery(
+  db: Kysely<Database>,
+  messageId: string,
+  endpointId: string,
+  appId: string,
+  now = Date.now(),
+): Promise<string> {
+  const id = `${messageId}:${endpointId}:${newId('atmpt', now)}`;
+  await db
+    .insertInto('deliveries')
+    .values({
+      id,
+      message_id: messageId,
+      endpoint_id: endpointId,
+      app_id: appId,
+      status: DeliveryStatus.pending,
+      trigger_type: TriggerType.manual,
+      attempt_count: 0,
+      next_attempt_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
 }
 
 /** Hands back every delivery `workerId` still leases, due at once, for another worker. */

@@ -58,6 +58,7 @@ export async function insertMessage(
         endpoint_id: endpoint.id,
         app_id: message.appId,
         status: DeliveryStatus.pending,
+        trigger_type: 0,
         attempt_count: 0,
         next_attempt_at: now,
         lease_owner: null,

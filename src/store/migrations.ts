@@ -79,18 +79,23 @@ const migrations: Record<string, Migration> = {
         )
         .addColumn('app_id', 'text', (c) => c.notNull())
         .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('trigger_type', 'integer', (c) => c.notNull())
         .addColumn('attempt_count', 'integer', (c) => c.notNull())
         .addColumn('next_attempt_at', 'bigint')
         .addColumn('lease_owner', 'text')
         .addColumn('lease_expires_at', 'bigint')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
-        .addUniqueConstraint('deliveries_message_endpoint', ['message_id', 'endpoint_id'])
         .execute();
       await db.schema
         .createIndex('deliveries_due')
         .on('deliveries')
         .columns(['status', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('deliveries_message')
+        .on('deliveries')
+        .columns(['message_id', 'endpoint_id'])
         .execute();
       await db.schema
         .createIndex('deliveries_endpoint')

@@ -59,11 +59,14 @@ export interface MessageTable {
 
 /** One message bound for one endpoint: the unit the queue schedules and leases. */
 export interface DeliveryTable {
+  /** `{messageId}:{endpointId}` for the scheduled delivery, so there is only one per pair. */
   id: string;
   message_id: string;
   endpoint_id: string;
   app_id: string;
   status: number;
+  /** 0 for the scheduled delivery, 1 for a manual resend, which is tried once. */
+  trigger_type: number;
   attempt_count: number;
   next_attempt_at: number | null;
   lease_owner: string | null;

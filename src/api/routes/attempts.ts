@@ -4,6 +4,7 @@ import { requireApplication } from '../../store/applications.js';
 import { listAttempts, requireAttempt, type AttemptFilter } from '../../store/attempts.js';
 import { requireEndpoint } from '../../store/endpoints.js';
 import { requireMessage } from '../../store/messages.js';
+import { insertManualDelivery } from '../../queue/deliveries.js';
 import { readDate, readPage } from '../query.js';
 import { attemptOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
@@ -30,8 +31,21 @@ function attemptFilter(query: Query, appId: string): AttemptFilter {
   };
 }
 
-export function attemptRoutes(app: FastifyInstance, { store }: RouteContext): void {
+export function attemptRoutes(app: FastifyInstance, { store, onMessageAccepted }: RouteContext): void {
   const { db } = store;
+
+  app.post<{ Params: { app_id: string; msg_id: string; endpoint_id: string } }>(
+    '/api/v1/app/:app_id/msg/:msg_id/endpoint/:endpoint_id/resend',
+    async (request, reply) => {
+      const application = await requireApplication(db, request.params.app_id);
+      const message = await requireMessage(db, application.id, request.params.msg_id);
+      const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
+      await insertManualDelivery(db, message.id, endpoint.id, application.id);
+      request.log.info({ appId: application.id, messageId: message.id, endpointId: endpoint.id }, 'resend queued');
+      onMessageAccepted();
+      return reply.code(202).send({});
+    },
+  );
 
   app.get<{ Params: { app_id: string; msg_id: string } }>(
     '/api/v1/app/:app_id/attempt/msg/:msg_id',
