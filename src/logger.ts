@@ -1,8 +1,8 @@
 import { pino, type Logger } from 'pino';
 
 /**
- * The process logger: JSON lines by default. Set HOOKLINE_LOG_FORMAT=pretty for readable
- * output in a terminal (needs the pino-pretty package). Secrets never go in log fields.
+ * Creates the process logger, which writes JSON lines. HOOKLINE_LOG_FORMAT=pretty switches to
+ * readable terminal output (needs the pino-pretty package). Secrets never go in log fields.
  */
 export function createLogger(level: string, format = process.env.HOOKLINE_LOG_FORMAT): Logger {
   const options = {

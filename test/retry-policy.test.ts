@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseRetrySchedule } from '../src/config.js';
-import type { SendResult } from '../src/delivery/http-sender.js';
+import { errors as undiciErrors } from 'undici';
+import { DestinationBlockedError } from '../src/delivery/destination-guard.js';
+import { classifyTransportError, type SendResult } from '../src/delivery/http-sender.js';
 import { decideOutcome } from '../src/delivery/outcome.js';
 import { MAX_RETRY_AFTER_MS, nextRetryDelayMs, parseRetryAfter } from '../src/delivery/retry-policy.js';
 
@@ -151,5 +153,31 @@ describe('attempt outcome', () => {
   it('gives up when the schedule is spent', () => {
     const outcome = decideOutcome(response(500), SCHEDULE.length + 1, SCHEDULE, NOW, lowest);
     assert.equal(outcome.nextAttemptAt, null);
+  });
+});
+
+describe('transport error classes', () => {
+  const withCode = (code: string) => Object.assign(new Error(code), { code });
+
+  it('maps errors to stable codes', () => {
+    const cases: Array<[unknown, string]> = [
+      [withCode('ENOTFOUND'), 'dns_error'],
+      [withCode('EAI_AGAIN'), 'dns_error'],
+      [withCode('ECONNREFUSED'), 'connection_refused'],
+      [withCode('UND_ERR_CONNECT_TIMEOUT'), 'timeout'],
+      [new undiciErrors.HeadersTimeoutError(), 'timeout'],
+      [new undiciErrors.BodyTimeoutError(), 'timeout'],
+      [new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 'timeout'],
+      [withCode('ERR_SSL_WRONG_VERSION_NUMBER'), 'tls_error'],
+      [withCode('CERT_HAS_EXPIRED'), 'tls_error'],
+      [withCode('ERR_TLS_CERT_ALTNAME_INVALID'), 'tls_error'],
+      [withCode('ECONNRESET'), 'connection_error'],
+      [new DestinationBlockedError('internal.test', '10.0.0.1'), 'destination_blocked'],
+      [new Error('connect failed', { cause: new DestinationBlockedError('x.test', '127.0.0.1') }), 'destination_blocked'],
+      ['a thrown string', 'connection_error'],
+    ];
+    for (const [error, code] of cases) {
+      assert.equal(classifyTransportError(error).code, code, String((error as Error).message ?? error));
+    }
   });
 });

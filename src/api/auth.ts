@@ -11,7 +11,7 @@ declare module 'fastify' {
   }
 }
 
-/** Routes that answer without a token. */
+/** Routes served without a token. */
 const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping']);
 
 function bearerToken(request: FastifyRequest): string {
@@ -26,8 +26,13 @@ function bearerToken(request: FastifyRequest): string {
 export function installAuth(app: FastifyInstance, db: Kysely<Database>): void {
   app.decorateRequest('tokenId', '');
   app.addHook('onRequest', async (request) => {
-    const path = request.url.split('?')[0]!;
-    if (PUBLIC_PATHS.has(path) || !path.startsWith('/api/')) return;
+    // Check the matched route, not request.url, because the router also routes percent-encoded
+    // paths (/%61pi/v1/app) and absolute-form targets (GET http://host/api/v1/app). A path
+    // with no route gets the 404 handler and needs a token only under /api/.
+    const route = request.routeOptions.url;
+    const needsToken =
+      route === undefined ? request.url.startsWith('/api/') : !PUBLIC_PATHS.has(route);
+    if (!needsToken) return;
 
     const tokenId = await findTokenId(db, bearerToken(request));
     if (!tokenId) throw new UnauthorizedError('Invalid API token.');

@@ -29,7 +29,7 @@ function sendError(reply: FastifyReply, statusCode: number, code: string, detail
   return reply.code(statusCode).send({ code, detail });
 }
 
-/** Framework error codes that are the client's fault, with the status and code we answer. */
+/** Framework error codes caused by the client, with the status and code returned for each. */
 const CLIENT_ERRORS: Record<string, { status: number; code: string; detail?: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {

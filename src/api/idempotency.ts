@@ -18,12 +18,12 @@ declare module 'fastify' {
 const MAX_KEY_LENGTH = 256;
 
 /**
- * The key is scoped to the token, method and path, so two clients (or two routes) never share
- * a cached response by choosing the same key.
+ * The key is scoped to the token, method, path and query, so two clients (or two routes) never
+ * share a cached response by choosing the same key.
  */
 function scopeOf(request: FastifyRequest, key: string): string {
-  const path = request.url.split('?')[0];
-  return createHash('sha256').update(`${request.tokenId}\n${request.method}\n${path}\n${key}`).digest('hex');
+  const scope = `${request.tokenId}\n${request.method}\n${request.url}\n${key}`;
+  return createHash('sha256').update(scope).digest('hex');
 }
 
 /**

@@ -11,7 +11,7 @@ export interface SendRequest {
   body: string;
 }
 
-/** What happened on the wire: an HTTP response, or an error code when none arrived. */
+/** The result of one request: an HTTP response, or an error code when none arrived. */
 export interface SendResult {
   statusCode: number;
   responseExcerpt: string;
@@ -55,8 +55,8 @@ export function classifyTransportError(error: unknown): { code: string; detail: 
 }
 
 /**
- * Posts signed deliveries with undici. Redirects are never followed (undici's `request` does
- * not follow them unless told to), and the socket connects only to an address the guard
+ * Posts signed deliveries with undici. Redirects are never followed (undici's `request`
+ * follows none without a redirect interceptor), and the socket connects only to an address the guard
  * approved.
  */
 export class HttpSender {
@@ -81,7 +81,7 @@ export class HttpSender {
     try {
       const url = new URL(input.url);
       const host = hostOf(url);
-      // An IP literal skips DNS, so the lookup hook never sees it: check it here.
+      // An IP literal skips DNS and so the lookup hook, so it is checked here.
       if (isIP(host) !== 0) this.guard.assertAllowed(host, host);
 
       const response = await request(url, {

@@ -1,7 +1,7 @@
 /**
- * When to try again. The schedule lists the delay before each retry; every delay is spread by
- * ±20% so endpoints that fail together are not retried in lockstep, and a `Retry-After` from
- * the endpoint sets a floor that jitter cannot undercut.
+ * Retry timing. The schedule lists the delay before each retry. Every delay is spread by ±20%
+ * so endpoints that fail together are not retried in lockstep. A `Retry-After` from the
+ * endpoint sets a floor that jitter cannot undercut.
  */
 export const JITTER_FRACTION = 0.2;
 /** The longest `Retry-After` honoured, so a hostile or broken value cannot park a message. */

@@ -14,7 +14,7 @@ import type { Store } from '../store/database.js';
 import type { HttpSender } from './http-sender.js';
 import { decideOutcome } from './outcome.js';
 
-/** The longest the worker sleeps before looking for due work, so expired leases are noticed. */
+/** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
 const CLAIM_BATCH = 32;
 const CLAIM_ERROR_BACKOFF_MS = 1000;
@@ -195,7 +195,7 @@ export class DeliveryWorker {
         errorCode: outcome.errorCode,
       };
       if (outcome.success) log.info(fields, 'message delivered');
-      else if (outcome.endpointGone) log.error(fields, 'endpoint answered 410 Gone and was disabled');
+      else if (outcome.endpointGone) log.error(fields, 'endpoint returned 410 Gone and was disabled');
       else if (outcome.nextAttemptAt !== null) {
         log.warn({ ...fields, nextAttemptAt: new Date(outcome.nextAttemptAt).toISOString() }, 'attempt failed, retry scheduled');
       } else log.error(fields, 'attempt failed, retries exhausted');

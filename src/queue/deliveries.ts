@@ -100,7 +100,7 @@ export interface AttemptRecord {
   triggerType: number;
   /** When to try again; null when the delivery is finished either way. */
   nextAttemptAt: number | null;
-  /** The endpoint answered 410 Gone: disable it and cancel its pending deliveries. */
+  /** True when the endpoint returned 410 Gone, so it is disabled and its pending deliveries cancelled. */
   endpointGone: boolean;
 }
 

@@ -21,7 +21,7 @@ export interface NewMessage {
 
 /**
  * Stores a message and one pending delivery per matching enabled endpoint in one transaction,
- * so the API can answer 202 only once both are committed.
+ * so the API returns 202 only once both are committed.
  */
 export async function insertMessage(
   db: Kysely<Database>,

@@ -32,7 +32,7 @@ export interface EndpointTable {
   description: string;
   version: number;
   disabled: number;
-  /** Why the endpoint is disabled: `manual` or `gone` (it answered 410). */
+  /** Why the endpoint is disabled: `manual`, or `gone` after it returned 410. */
   disabled_reason: string | null;
   filter_types: string | null;
   channels: string | null;

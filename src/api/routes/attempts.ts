@@ -24,7 +24,8 @@ function readEnum(query: Query, name: string, allowed: number[]): number | undef
 function attemptFilter(query: Query, appId: string): AttemptFilter {
   return {
     appId,
-    status: readEnum(query, 'status', [0, 1, 2, 3]),
+    // 4 (canceled) exists in the SDK's enum; Hookline records no such attempts, so it matches none.
+    status: readEnum(query, 'status', [0, 1, 2, 3, 4]),
     statusCodeClass: readEnum(query, 'status_code_class', [0, 100, 200, 300, 400, 500]),
     before: readDate(query, 'before'),
     after: readDate(query, 'after'),

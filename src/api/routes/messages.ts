@@ -22,7 +22,7 @@ interface MessageBody {
 type AppParams = { app_id: string };
 type MessageParams = { app_id: string; msg_id: string };
 
-/** The payload exactly as the client wrote it, or its re-serialized form if unavailable. */
+/** Returns the payload exactly as the client wrote it, or re-serialized if the raw body is missing. */
 function payloadText(request: FastifyRequest<{ Body: MessageBody }>): string {
   const raw = typeof request.rawBody === 'string' ? rawMemberText(request.rawBody, 'payload') : undefined;
   return raw ?? JSON.stringify(request.body.payload);
@@ -36,6 +36,9 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }
     { schema: { body: messageIn } },
     async (request, reply) => {
       const body = request.body;
+      // Read the query before storing anything, so an invalid value cannot leave behind a
+      // message whose request returned an error.
+      const withContent = readBoolean(request.query as never, 'with_content', true);
       let application = await findApplication(db, request.params.app_id);
       if (!application && body.application) {
         const fields = applicationFields({ uid: request.params.app_id, ...body.application });
@@ -56,8 +59,6 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }
         'message accepted',
       );
       onMessageAccepted();
-
-      const withContent = readBoolean(request.query as never, 'with_content', true);
       return reply.code(202).send(messageOut(row, withContent));
     },
   );
