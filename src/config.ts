@@ -16,6 +16,7 @@ export interface Config {
   workerConcurrency: number;
   logLevel: string;
   maxPayloadBytes: number;
+  databasePoolSize: number;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
@@ -88,5 +89,6 @@ export function loadConfig(env: Env = process.env): Config {
     workerConcurrency: Math.floor(parsePositiveNumber(env, 'HOOKLINE_WORKER_CONCURRENCY', 64)),
     logLevel: nonEmpty(env.HOOKLINE_LOG_LEVEL) ?? 'info',
     maxPayloadBytes: Math.floor(parsePositiveNumber(env, 'HOOKLINE_MAX_PAYLOAD_BYTES', 1024 * 1024)),
+    databasePoolSize: Math.floor(parsePositiveNumber(env, 'HOOKLINE_DATABASE_POOL_SIZE', 10)),
   };
 }

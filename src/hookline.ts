@@ -5,29 +5,37 @@ import type { Config } from './config.js';
 import { DestinationGuard } from './delivery/destination-guard.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { DeliveryWorker } from './delivery/worker.js';
+import { listenForWork, publishWork, type Listener } from './queue/notifier.js';
 import { openStore, type Store } from './store/database.js';
 import { purgeIdempotencyKeys } from './store/idempotency.js';
 import { ensureAdminToken } from './store/tokens.js';
 import { VERSION } from './version.js';
 
+/** What one process runs: the API, the delivery worker, or both. */
+export type Role = 'api' | 'worker' | 'all';
+export const ROLES: readonly Role[] = ['api', 'worker', 'all'];
+
 export interface Hookline {
-  api: FastifyInstance;
-  worker: DeliveryWorker;
+  role: Role;
+  api: FastifyInstance | null;
+  worker: DeliveryWorker | null;
   store: Store;
   /** The admin token generated at first start, or null. Shown once and never stored in clear. */
   generatedToken: string | null;
-  /** Starts listening; returns the bound address as host:port. */
-  listen(): Promise<string>;
+  /** Starts serving; returns the bound address as host:port, or null without the API role. */
+  listen(): Promise<string | null>;
   close(): Promise<void>;
 }
 
 const MAINTENANCE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Opens the store and wires the API and the delivery worker for one process. */
-export async function createHookline(config: Config, logger: Logger): Promise<Hookline> {
-  const store = await openStore(config.databaseUrl);
-  const { generated } = await ensureAdminToken(store.db, config.adminToken);
+function formatAddress(api: FastifyInstance): string {
+  const address = api.server.address();
+  if (address === null || typeof address === 'string') return String(address);
+  return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+}
 
+function createWorker(config: Config, store: Store, logger: Logger) {
   const sender = new HttpSender({
     guard: new DestinationGuard(config.allowPrivateCidrs),
     timeoutMs: config.deliveryTimeoutMs,
@@ -42,13 +50,33 @@ export async function createHookline(config: Config, logger: Logger): Promise<Ho
     concurrency: config.workerConcurrency,
     userAgent: `Hookline/${VERSION}`,
   });
-  const api = buildApi({
-    store,
-    logger,
-    maxBodyBytes: config.maxPayloadBytes,
-    onMessageAccepted: () => worker.notify(),
-  });
+  return { sender, worker };
+}
 
+/** Opens the store and wires the API and the delivery worker for one process. */
+export async function createHookline(config: Config, logger: Logger, role: Role = 'all'): Promise<Hookline> {
+  const store = await openStore(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    onConnectionError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
+  });
+  const { generated } = await ensureAdminToken(store, config.adminToken);
+
+  const delivery = role === 'api' ? null : createWorker(config, store, logger);
+  const worker = delivery?.worker ?? null;
+  const api =
+    role === 'worker'
+      ? null
+      : buildApi({
+          store,
+          logger,
+          maxBodyBytes: config.maxPayloadBytes,
+          onMessageAccepted: () => {
+            worker?.notify();
+            void publishWork(store, logger);
+          },
+        });
+
+  let listener: Listener | null = null;
   const maintenance = setInterval(() => {
     purgeIdempotencyKeys(store.db).catch((error: unknown) =>
       logger.error({ err: error }, 'purging expired idempotency keys failed'),
@@ -57,23 +85,26 @@ export async function createHookline(config: Config, logger: Logger): Promise<Ho
   maintenance.unref();
 
   return {
+    role,
     api,
     worker,
     store,
     generatedToken: generated,
     async listen() {
-      await api.listen({ host: config.listenHost, port: config.listenPort });
-      worker.start();
-      const address = api.server.address();
-      if (address === null || typeof address === 'string') return String(address);
-      return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+      if (api) await api.listen({ host: config.listenHost, port: config.listenPort });
+      if (worker) {
+        worker.start();
+        listener = listenForWork(store, logger, () => worker.notify());
+      }
+      return api ? formatAddress(api) : null;
     },
     async close() {
       clearInterval(maintenance);
       // Stop taking requests first, then let in-flight attempts finish or hand them back.
-      await api.close();
-      await worker.stop();
-      await sender.close();
+      await api?.close();
+      await listener?.close();
+      await worker?.stop();
+      await delivery?.sender.close();
       await store.close();
     },
   };

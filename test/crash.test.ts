@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Svix } from 'svix';
 import { Webhook } from 'standardwebhooks';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { TEST_TOKEN } from './support/hookline.js';
 import { spawnServer, type ServerProcess } from './support/process.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
@@ -15,21 +16,25 @@ describe('crash safety', () => {
   let dir: string;
   let receiver: Receiver;
   let running: ServerProcess | undefined;
+  let database: TestDatabase;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));
+    database = createTestDatabase(dir);
     // Slow answers keep attempts in flight when the process is killed.
     receiver = await startReceiver(() => ({ status: 200, delayMs: 300 }));
   });
   after(async () => {
     running?.child.kill('SIGKILL');
     await receiver.close();
+    await running?.exited;
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const env = () => ({
     HOOKLINE_LISTEN: '127.0.0.1:0',
-    HOOKLINE_DATABASE_URL: `sqlite:${join(dir, 'hookline.db')}`,
+    HOOKLINE_DATABASE_URL: database.url,
     HOOKLINE_ADMIN_TOKEN: TEST_TOKEN,
     HOOKLINE_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
     HOOKLINE_RETRY_SCHEDULE: '0.2,0.2,0.2',

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HooklineError, ValidationError, type ValidationIssue } from '../errors.js';
+import { isDatabaseUnavailable } from '../store/availability.js';
 
 interface AjvIssue {
   instancePath: string;
@@ -62,6 +63,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (known) return sendError(reply, known.status, known.code, known.detail ?? error.message);
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, error.statusCode, 'bad_request', error.message);
+    }
+
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'request failed: database unreachable');
+      reply.header('retry-after', '5');
+      return sendError(reply, 503, 'database_unavailable', 'The database is unreachable; retry shortly.');
     }
 
     request.log.error({ err: error }, 'request failed');

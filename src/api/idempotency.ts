@@ -61,10 +61,16 @@ export function installIdempotency(app: FastifyInstance, db: Kysely<Database>): 
     if (!scope) return payload;
     request.idempotencyScope = null;
 
-    if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
-      await completeIdempotencyKey(db, scope, reply.statusCode, payload);
-    } else {
-      await releaseIdempotencyKey(db, scope);
+    try {
+      if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
+        await completeIdempotencyKey(db, scope, reply.statusCode, payload);
+      } else {
+        await releaseIdempotencyKey(db, scope);
+      }
+    } catch (error) {
+      // The response still goes out. A key left pending expires on its own, and a repeat of a
+      // completed request that could not be stored may run it again.
+      request.log.warn({ err: error }, 'storing the idempotency key failed');
     }
     return payload;
   });

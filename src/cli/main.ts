@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 import { loadConfig } from '../config.js';
 import { HooklineError } from '../errors.js';
+import { ROLES, type Role } from '../hookline.js';
 import { createLogger } from '../logger.js';
 import { VERSION } from '../version.js';
 import { serve } from './serve.js';
 
 const HELP = `Hookline ${VERSION}: a self-hosted webhook gateway.
 
-Usage: hookline <command>
+Usage: hookline <command> [options]
 
 Commands:
-  serve        Serve the API and run the delivery worker in one process (what npm start runs).
+  serve [--role all|api|worker]
+               Serve the API and run the delivery worker (what npm start runs). --role api
+               serves only the API, --role worker only delivers; the default is all.
   help         Show this help.
   version      Print the version.
 
 Settings come from environment variables; the README lists them all:
   HOOKLINE_LISTEN            host:port to listen on (default 127.0.0.1:8071)
-  HOOKLINE_DATABASE_URL      storage (default sqlite:./data/hookline.db)
+  HOOKLINE_DATABASE_URL      storage: sqlite:./path.db (default sqlite:./data/hookline.db)
+                             or postgres://user:password@host:5432/database[?schema=name]
   HOOKLINE_ADMIN_TOKEN       API token; when unset on first start one is generated and printed once
   HOOKLINE_RETRY_SCHEDULE    seconds between attempts (default 5,300,1800,7200,18000,36000,36000)
   HOOKLINE_ALLOW_PRIVATE_CIDRS  internal ranges that may be delivered to (default: none)
@@ -24,11 +28,31 @@ Settings come from environment variables; the README lists them all:
   HOOKLINE_LOG_LEVEL         trace, debug, info, warn or error (default info)
 `;
 
+function parseRole(args: string[]): Role {
+  let role: string = 'all';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--role') role = args[++i] ?? '';
+    else if (arg.startsWith('--role=')) role = arg.slice('--role='.length);
+    else throw new UsageError(`Unknown option "${arg}" for serve.`);
+  }
+  if (!(ROLES as readonly string[]).includes(role)) {
+    throw new UsageError(`Invalid --role "${role}". Use all, api or worker.`);
+  }
+  return role as Role;
+}
+
+class UsageError extends HooklineError {
+  constructor(detail: string) {
+    super('usage', 2, `${detail} Run "hookline help" for usage.`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'help';
   switch (command) {
     case 'serve':
-      await serve(loadConfig(), createLogger);
+      await serve(loadConfig(), createLogger, parseRole(argv.slice(1)));
       return -1;
     case 'help':
     case '--help':
@@ -53,6 +77,6 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof HooklineError ? error.message : String((error as Error)?.stack ?? error);
     process.stderr.write(`hookline: ${message}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { createHookline } from '../hookline.js';
+import { createHookline, type Role } from '../hookline.js';
 import { VERSION } from '../version.js';
 
 /** Runs the server until SIGTERM or SIGINT, then drains the worker and exits. */
-export async function serve(config: Config, createLogger: (level: string) => Logger): Promise<void> {
+export async function serve(
+  config: Config,
+  createLogger: (level: string) => Logger,
+  role: Role,
+): Promise<void> {
   const logger = createLogger(config.logLevel);
-  const hookline = await createHookline(config, logger);
+  const hookline = await createHookline(config, logger, role);
 
   if (hookline.generatedToken) {
     // Printed once, outside the structured log, because logs must never contain tokens.
@@ -18,7 +22,8 @@ export async function serve(config: Config, createLogger: (level: string) => Log
   }
 
   const address = await hookline.listen();
-  logger.info({ address, version: VERSION, database: config.databaseUrl.split(':')[0] }, 'hookline started');
+  const database = config.databaseUrl.split(':')[0];
+  logger.info({ address, role, version: VERSION, database }, 'hookline started');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -10,6 +10,7 @@ import {
   type DeliveryJob,
 } from '../queue/deliveries.js';
 import { sign } from '../signing/standard-webhooks.js';
+import { isDatabaseUnavailable } from '../store/availability.js';
 import type { Store } from '../store/database.js';
 import type { HttpSender } from './http-sender.js';
 import { decideOutcome } from './outcome.js';
@@ -17,7 +18,10 @@ import { decideOutcome } from './outcome.js';
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
 const CLAIM_BATCH = 32;
-const CLAIM_ERROR_BACKOFF_MS = 1000;
+/** Backoff while the database is failing: doubles from the first value up to the second. */
+const DATABASE_BACKOFF_MS = [500, 30_000] as const;
+/** Tries to store an attempt's result before giving up and letting its lease expire. */
+const RECORD_TRIES = 4;
 
 export interface WorkerOptions {
   store: Store;
@@ -65,6 +69,8 @@ export class DeliveryWorker {
   private wake: (() => void) | null = null;
   /** Set by notify() while the loop is busy, so the next sleep returns at once. */
   private wakePending = false;
+  /** Consecutive failed claims; above zero the database is considered down. */
+  private claimFailures = 0;
 
   constructor(options: WorkerOptions) {
     this.options = options;
@@ -116,10 +122,13 @@ export class DeliveryWorker {
       if (wanted > 0) {
         const now = Date.now();
         try {
-          jobs = await claimDueDeliveries(store.db, this.workerId, wanted, now, now + this.leaseMs);
+          jobs = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs);
+          if (this.claimFailures > 0) {
+            this.logger.info({ failures: this.claimFailures }, 'database reachable again, claiming resumed');
+            this.claimFailures = 0;
+          }
         } catch (error) {
-          this.logger.error({ err: error }, 'claiming deliveries failed, retrying');
-          await this.sleep(CLAIM_ERROR_BACKOFF_MS);
+          await this.sleep(this.claimBackoff(error));
           continue;
         }
       }
@@ -128,6 +137,17 @@ export class DeliveryWorker {
       if (wanted === 0) await this.sleep(MAX_IDLE_MS);
       else if (jobs.length < wanted) await this.sleep(await this.idleDelay());
     }
+  }
+
+  /** Logs the first failure and every tenth after it, and returns how long to wait. */
+  private claimBackoff(error: unknown): number {
+    this.claimFailures++;
+    const [first, max] = DATABASE_BACKOFF_MS;
+    const delay = Math.min(max, first * 2 ** Math.min(this.claimFailures - 1, 16));
+    if (this.claimFailures === 1 || this.claimFailures % 10 === 0) {
+      this.logger.error({ err: error, failures: this.claimFailures, retryInMs: delay }, 'claiming deliveries failed, retrying');
+    }
+    return delay;
   }
 
   private async idleDelay(): Promise<number> {
@@ -166,6 +186,18 @@ export class DeliveryWorker {
     this.inFlight.add(task);
   }
 
+  /** Retries `operation` with backoff while the database is unreachable. */
+  private async withRetries<T>(operation: () => Promise<T>): Promise<T> {
+    for (let tryNumber = 1; ; tryNumber++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (tryNumber >= RECORD_TRIES || !isDatabaseUnavailable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, DATABASE_BACKOFF_MS[0] * 2 ** tryNumber));
+      }
+    }
+  }
+
   private async attempt(job: DeliveryJob): Promise<void> {
     const { sender, store, retryScheduleMs, userAgent } = this.options;
     const log = this.logger.child({ appId: job.appId, endpointId: job.endpointId, messageId: job.messageId });
@@ -179,14 +211,16 @@ export class DeliveryWorker {
     const outcome = decideOutcome(result, attemptNumber, schedule, now);
 
     try {
-      const attempt = await recordAttempt(store.db, job, this.workerId, {
-        url: job.url,
-        statusCode: result.statusCode,
-        response: result.responseExcerpt,
-        durationMs: result.durationMs,
-        triggerType: job.triggerType,
-        ...outcome,
-      });
+      const attempt = await this.withRetries(() =>
+        recordAttempt(store.db, job, this.workerId, {
+          url: job.url,
+          statusCode: result.statusCode,
+          response: result.responseExcerpt,
+          durationMs: result.durationMs,
+          triggerType: job.triggerType,
+          ...outcome,
+        }),
+      );
       const fields = {
         attemptId: attempt.id,
         attempt: attemptNumber,

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import { DeliveryStatus } from '../store/messages.js';
+import type { Store } from '../store/database.js';
 import type { AttemptTable, Database } from '../store/schema.js';
 
 export const TriggerType = { scheduled: 0, manual: 1 } as const;
@@ -27,17 +28,18 @@ export interface DeliveryJob {
  * enabled again.
  */
 export async function claimDueDeliveries(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'engine'>,
   workerId: string,
   limit: number,
   now: number,
   leaseUntil: number,
 ): Promise<DeliveryJob[]> {
+  const { db } = store;
   const claimed = await db
     .updateTable('deliveries')
     .set({ status: DeliveryStatus.sending, lease_owner: workerId, lease_expires_at: leaseUntil, updated_at: now })
-    .where('id', 'in', (eb) =>
-      eb
+    .where('id', 'in', (eb) => {
+      const due = eb
         .selectFrom('deliveries as d')
         .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
         .select('d.id')
@@ -49,8 +51,11 @@ export async function claimDueDeliveries(
           ]),
         )
         .orderBy('d.next_attempt_at')
-        .limit(limit),
-    )
+        .limit(limit);
+      // On PostgreSQL several processes claim at once: SKIP LOCKED lets each take rows the
+      // others are not taking. SQLite runs one write transaction at a time, so it needs none.
+      return store.engine === 'postgres' ? due.forUpdate('d').skipLocked() : due;
+    })
     .returning('id')
     .execute();
   if (claimed.length === 0) return [];

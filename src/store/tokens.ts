@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Store } from './database.js';
 import { newId } from '../ids.js';
 import type { Database } from './schema.js';
+
+const TOKEN_LOCK_ID = 7_041_226_312;
 
 /** The name of the token row that mirrors HOOKLINE_ADMIN_TOKEN. */
 const ENV_TOKEN_NAME = 'HOOKLINE_ADMIN_TOKEN';
@@ -39,10 +42,13 @@ export async function insertToken(db: Kysely<Database>, token: string, name: str
  * gets a generated one, which is returned so the caller can print it once.
  */
 export async function ensureAdminToken(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'engine'>,
   envToken: string | undefined,
 ): Promise<{ generated: string | null }> {
-  return db.transaction().execute(async (trx) => {
+  return store.db.transaction().execute(async (trx) => {
+    // Processes starting together must not each generate a token or replace each other's.
+    if (store.engine === 'postgres') await sql`select pg_advisory_xact_lock(${TOKEN_LOCK_ID})`.execute(trx);
+
     if (envToken !== undefined) {
       const known = await findTokenId(trx, envToken);
       if (!known) {

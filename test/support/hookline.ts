@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { Svix } from 'svix';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createHookline, type Hookline } from '../../src/hookline.js';
+import { createTestDatabase } from './database.js';
 
 export const TEST_TOKEN = 'test-admin-token';
 
@@ -27,9 +28,10 @@ export interface TestServer {
  */
 export async function startHookline(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
+  const database = createTestDatabase(dir);
   const config = loadConfig({
     HOOKLINE_LISTEN: '127.0.0.1:0',
-    HOOKLINE_DATABASE_URL: `sqlite:${join(dir, 'hookline.db')}`,
+    HOOKLINE_DATABASE_URL: database.url,
     HOOKLINE_ADMIN_TOKEN: TEST_TOKEN,
     HOOKLINE_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
     HOOKLINE_RETRY_SCHEDULE: '0.05,0.05,0.05',
@@ -56,6 +58,7 @@ export async function startHookline(env: Record<string, string> = {}): Promise<T
     },
     async close() {
       await hookline.close();
+      await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

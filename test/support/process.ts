@@ -5,16 +5,20 @@ const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 export interface ServerProcess {
   child: ChildProcess;
-  /** The bound address, host:port, taken from the "hookline started" log line. */
+  /** The bound address, host:port, from the "hookline started" log line; empty for workers. */
   address: string;
   output: () => string;
   /** Resolves with the exit code or signal once the process has ended. */
   exited: Promise<number | string>;
 }
 
-/** Runs `hookline serve` as a child process with `env` and waits until it listens. */
-export async function spawnServer(env: Record<string, string>, timeoutMs = 15_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+/** Runs `hookline serve` as a child process with `env` and waits until it has started. */
+export async function spawnServer(
+  env: Record<string, string>,
+  args: string[] = [],
+  timeoutMs = 15_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: { ...process.env, HOOKLINE_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -27,10 +31,10 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 15_00
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /"address":"([^"]+)".*"msg":"hookline started"/.exec(output);
+      const match = /"address":(?:"([^"]+)"|null).*"msg":"hookline started"/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(match[1] ?? '');
       }
     };
     child.stdout!.on('data', onData);
