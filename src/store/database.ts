@@ -85,14 +85,19 @@ function openPostgres(url: string, options: StoreOptions): Store {
   const pool = new pg.Pool({
     connectionString,
     max: options.poolSize ?? 10,
-    // Fail fast while the database is unreachable, so API requests get 503 instead of hanging.
+    // Fail fast while the database is unreachable, so API requests get 503 instead of hanging:
+    // connecting gives up after 5 s, and a query with no reply (a silent network) after 10 s.
     connectionTimeoutMillis: 5_000,
+    query_timeout: 10_000,
+    keepAlive: true,
     idleTimeoutMillis: 30_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
-  // An idle client that loses its connection emits 'error' on the pool; without a listener
-  // that would crash the process. The next query opens a new connection.
+  // A client that loses its connection emits 'error': on the pool while idle, on the client
+  // itself while checked out. Without listeners either would crash the process. Queries in
+  // flight still fail with the error, and the pool drops the dead client when it is released.
   pool.on('error', (error) => options.onConnectionError?.(error));
+  pool.on('connect', (client) => client.on('error', (error) => options.onConnectionError?.(error)));
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {

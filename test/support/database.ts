@@ -32,15 +32,15 @@ export async function postgresQuery<T extends pg.QueryResultRow = pg.QueryResult
   }
 }
 
-export function createTestDatabase(dir: string): TestDatabase {
+export function createTestDatabase(dir: string, postgresUrl = TEST_POSTGRES_URL): TestDatabase {
   if (TEST_ENGINE === 'sqlite') {
     return { url: `sqlite:${join(dir, 'hookline.db')}`, schema: null, drop: async () => {} };
   }
 
   const schema = `hl_test_${randomBytes(6).toString('hex')}`;
-  const separator = TEST_POSTGRES_URL.includes('?') ? '&' : '?';
+  const separator = postgresUrl.includes('?') ? '&' : '?';
   return {
-    url: `${TEST_POSTGRES_URL}${separator}schema=${schema}`,
+    url: `${postgresUrl}${separator}schema=${schema}`,
     schema,
     async drop() {
       if (process.env.HOOKLINE_TEST_KEEP_SCHEMA) return;

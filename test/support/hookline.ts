@@ -22,13 +22,16 @@ export interface TestServer {
 }
 
 /**
- * Starts Hookline in this process on a free loopback port with its own SQLite file. `env`
- * overrides HOOKLINE_* settings; loopback is allowed as a destination so tests can deliver
- * to local receivers.
+ * Starts Hookline in this process on a free loopback port with its own SQLite file or
+ * PostgreSQL schema (reached through `postgresUrl` when given). `env` overrides HOOKLINE_*
+ * settings; loopback is allowed as a destination so tests can deliver to local receivers.
  */
-export async function startHookline(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startHookline(
+  env: Record<string, string> = {},
+  postgresUrl?: string,
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
-  const database = createTestDatabase(dir);
+  const database = createTestDatabase(dir, postgresUrl);
   const config = loadConfig({
     HOOKLINE_LISTEN: '127.0.0.1:0',
     HOOKLINE_DATABASE_URL: database.url,
