@@ -4,7 +4,7 @@
  */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
 
-/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention, e.g. shutdown). */
+/** SQLSTATE class 08 (connection exception), 57P01-57P04 (server shutting down or starting) and 53300 (too many connections). */
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-4]|53300)$/;
 
 const UNAVAILABLE_MESSAGES = [

@@ -20,7 +20,7 @@ export interface Store {
 export interface StoreOptions {
   /** Connections in the PostgreSQL pool. */
   poolSize?: number;
-  /** Receives errors of idle PostgreSQL connections, such as a server restart. */
+  /** Receives errors of PostgreSQL connections outside a query, such as a server restart. */
   onConnectionError?: (error: Error) => void;
 }
 
