@@ -49,14 +49,34 @@ export function parseRetrySchedule(value: string): number[] {
   });
 }
 
-function parsePositiveNumber(env: Env, name: string, fallback: number): number {
+function parsePositiveNumber(env: Env, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new ConfigError(`${name} is invalid: "${raw}". Expected a positive number.`);
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new ConfigError(`${name} is invalid: "${raw}". Expected a positive number up to ${max}.`);
   }
   return value;
+}
+
+function parsePositiveInteger(env: Env, name: string, fallback: number): number {
+  const value = parsePositiveNumber(env, name, fallback);
+  if (!Number.isInteger(value)) {
+    throw new ConfigError(`${name} is invalid: "${env[name]}". Expected a whole number of at least 1.`);
+  }
+  return value;
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+/** The longest delivery timeout, in seconds; Node timers cannot wait much beyond 24 days. */
+const MAX_DELIVERY_TIMEOUT_SECONDS = 3600;
+
+function parseLogLevel(raw: string | undefined): string {
+  const level = nonEmpty(raw)?.toLowerCase() ?? 'info';
+  if (!LOG_LEVELS.includes(level)) {
+    throw new ConfigError(`HOOKLINE_LOG_LEVEL is invalid: "${raw}". Use one of ${LOG_LEVELS.join(', ')}.`);
+  }
+  return level;
 }
 
 function parseList(raw: string | undefined): string[] {
@@ -85,10 +105,12 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateCidrs: parseList(env.HOOKLINE_ALLOW_PRIVATE_CIDRS),
     publicUrl: (nonEmpty(env.HOOKLINE_PUBLIC_URL) ?? `http://${listenText}`).replace(/\/+$/, ''),
     operationalWebhookUrl: nonEmpty(env.HOOKLINE_OPERATIONAL_WEBHOOK_URL),
-    deliveryTimeoutMs: Math.round(parsePositiveNumber(env, 'HOOKLINE_DELIVERY_TIMEOUT', 15) * 1000),
-    workerConcurrency: Math.floor(parsePositiveNumber(env, 'HOOKLINE_WORKER_CONCURRENCY', 64)),
-    logLevel: nonEmpty(env.HOOKLINE_LOG_LEVEL) ?? 'info',
-    maxPayloadBytes: Math.floor(parsePositiveNumber(env, 'HOOKLINE_MAX_PAYLOAD_BYTES', 1024 * 1024)),
-    databasePoolSize: Math.floor(parsePositiveNumber(env, 'HOOKLINE_DATABASE_POOL_SIZE', 10)),
+    deliveryTimeoutMs: Math.round(
+      parsePositiveNumber(env, 'HOOKLINE_DELIVERY_TIMEOUT', 15, MAX_DELIVERY_TIMEOUT_SECONDS) * 1000,
+    ),
+    workerConcurrency: parsePositiveInteger(env, 'HOOKLINE_WORKER_CONCURRENCY', 64),
+    logLevel: parseLogLevel(env.HOOKLINE_LOG_LEVEL),
+    maxPayloadBytes: parsePositiveInteger(env, 'HOOKLINE_MAX_PAYLOAD_BYTES', 1024 * 1024),
+    databasePoolSize: parsePositiveInteger(env, 'HOOKLINE_DATABASE_POOL_SIZE', 10),
   };
 }

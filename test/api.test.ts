@@ -347,7 +347,7 @@ describe('endpoints', () => {
 
   it('create generates usable secret', async () => {
     const appId = await newApp();
-    const endpoint = await server.svix.endpoint.create(appId, { url: 'https://example.com/a' });
+    const endpoint = await server.svix.endpoint.create(appId, { url: 'http://127.0.0.1:9/a' });
     const { key } = await server.svix.endpoint.getSecret(appId, endpoint.id);
 
     assert.match(key, /^whsec_[A-Za-z0-9+/=]+$/);
@@ -366,7 +366,7 @@ describe('endpoints', () => {
     const appId = await newApp();
     const secret = `whsec_${randomSecret()}`;
     const endpoint = await server.svix.endpoint.create(appId, {
-      url: 'https://example.com/b',
+      url: 'http://127.0.0.1:9/b',
       secret,
     });
     const { key } = await server.svix.endpoint.getSecret(appId, endpoint.id);
@@ -378,7 +378,7 @@ describe('endpoints', () => {
     const appId = await newApp();
     const secret = randomSecret();
     const endpoint = await server.svix.endpoint.create(appId, {
-      url: 'https://example.com/c',
+      url: 'http://127.0.0.1:9/c',
       secret,
     });
     const { key } = await server.svix.endpoint.getSecret(appId, endpoint.id);
@@ -390,7 +390,7 @@ describe('endpoints', () => {
     const appId = await newApp();
     const error = await apiError<ValidationBody>(
       server.svix.endpoint.create(appId, {
-        url: 'https://example.com/d',
+        url: 'http://127.0.0.1:9/d',
         filterTypes: ['user.created', 'no.such.type'],
       }),
     );
@@ -402,7 +402,7 @@ describe('endpoints', () => {
   it('filterTypes and channels round-trip', async () => {
     const appId = await newApp();
     const created = await server.svix.endpoint.create(appId, {
-      url: 'https://example.com/e',
+      url: 'http://127.0.0.1:9/e',
       filterTypes: ['user.created', 'user.deleted'],
       channels: ['project_1', 'project_2'],
     });
@@ -415,7 +415,7 @@ describe('endpoints', () => {
   it('get by uid', async () => {
     const appId = await newApp();
     const created = await server.svix.endpoint.create(appId, {
-      url: 'https://example.com/f',
+      url: 'http://127.0.0.1:9/f',
       uid: 'primary-hook',
     });
     const fetched = await server.svix.endpoint.get(appId, 'primary-hook');
@@ -427,9 +427,9 @@ describe('endpoints', () => {
   it('list returns app endpoints', async () => {
     const appId = await newApp();
     const otherAppId = await newApp();
-    const first = await server.svix.endpoint.create(appId, { url: 'https://example.com/g1' });
-    const second = await server.svix.endpoint.create(appId, { url: 'https://example.com/g2' });
-    await server.svix.endpoint.create(otherAppId, { url: 'https://example.com/g3' });
+    const first = await server.svix.endpoint.create(appId, { url: 'http://127.0.0.1:9/g1' });
+    const second = await server.svix.endpoint.create(appId, { url: 'http://127.0.0.1:9/g2' });
+    await server.svix.endpoint.create(otherAppId, { url: 'http://127.0.0.1:9/g3' });
     const page = await server.svix.endpoint.list(appId);
 
     assert.deepEqual(page.data.map((endpoint) => endpoint.id), [first.id, second.id]);
@@ -439,16 +439,16 @@ describe('endpoints', () => {
   it('update replaces fields', async () => {
     const appId = await newApp();
     const created = await server.svix.endpoint.create(appId, {
-      url: 'https://example.com/h',
+      url: 'http://127.0.0.1:9/h',
       description: 'Old endpoint',
       filterTypes: ['user.created'],
       channels: ['project_1'],
     });
     const updated = await server.svix.endpoint.update(appId, created.id, {
-      url: 'https://example.com/h2',
+      url: 'http://127.0.0.1:9/h2',
     });
 
-    assert.equal(updated.url, 'https://example.com/h2');
+    assert.equal(updated.url, 'http://127.0.0.1:9/h2');
     assert.equal(updated.description, '');
     assert.equal(updated.filterTypes ?? null, null);
     assert.equal(updated.channels ?? null, null);
@@ -457,22 +457,22 @@ describe('endpoints', () => {
   it('patch keeps other fields', async () => {
     const appId = await newApp();
     const created = await server.svix.endpoint.create(appId, {
-      url: 'https://example.com/i',
+      url: 'http://127.0.0.1:9/i',
       description: 'Kept endpoint',
       filterTypes: ['user.created'],
     });
     const patched = await server.svix.endpoint.patch(appId, created.id, {
-      url: 'https://example.com/i2',
+      url: 'http://127.0.0.1:9/i2',
     });
 
-    assert.equal(patched.url, 'https://example.com/i2');
+    assert.equal(patched.url, 'http://127.0.0.1:9/i2');
     assert.equal(patched.description, 'Kept endpoint');
     assert.deepEqual(patched.filterTypes, ['user.created']);
   });
 
   it('delete then get is 404', async () => {
     const appId = await newApp();
-    const created = await server.svix.endpoint.create(appId, { url: 'https://example.com/j' });
+    const created = await server.svix.endpoint.create(appId, { url: 'http://127.0.0.1:9/j' });
     await server.svix.endpoint.delete(appId, created.id);
     const error = await apiError(server.svix.endpoint.get(appId, created.id));
 
@@ -483,7 +483,7 @@ describe('endpoints', () => {
   it('disabled flag round-trips', async () => {
     const appId = await newApp();
     const created = await server.svix.endpoint.create(appId, {
-      url: 'https://example.com/k',
+      url: 'http://127.0.0.1:9/k',
       disabled: true,
     });
     const fetched = await server.svix.endpoint.get(appId, created.id);
@@ -509,7 +509,7 @@ describe('endpoints', () => {
       const appId = await newApp();
       const error = await apiError<ValidationBody>(
         server.svix.endpoint.create(appId, {
-          url: 'https://example.com/l',
+          url: 'http://127.0.0.1:9/l',
           headers: { [header]: 'forged' },
         }),
       );

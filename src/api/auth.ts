@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { UnauthorizedError } from '../errors.js';
+import { LogLimiter } from '../logger.js';
 import type { Database } from '../store/schema.js';
 import { findTokenId } from '../store/tokens.js';
 
@@ -24,6 +25,8 @@ function bearerToken(request: FastifyRequest): string {
 
 /** Requires a valid bearer token on every API route but health. */
 export function installAuth(app: FastifyInstance, db: Kysely<Database>): void {
+  // A client with a wrong token retries forever; ten lines a minute say so without a flood.
+  const rejections = new LogLimiter(10, 60_000);
   app.decorateRequest('tokenId', '');
   app.addHook('onRequest', async (request) => {
     // Check the matched route, not request.url, because the router also routes percent-encoded
@@ -34,8 +37,17 @@ export function installAuth(app: FastifyInstance, db: Kysely<Database>): void {
       route === undefined ? request.url.startsWith('/api/') : !PUBLIC_PATHS.has(route);
     if (!needsToken) return;
 
-    const tokenId = await findTokenId(db, bearerToken(request));
-    if (!tokenId) throw new UnauthorizedError('Invalid API token.');
-    request.tokenId = tokenId;
+    try {
+      const tokenId = await findTokenId(db, bearerToken(request));
+      if (!tokenId) throw new UnauthorizedError('Invalid API token.');
+      request.tokenId = tokenId;
+    } catch (error) {
+      const dropped = error instanceof UnauthorizedError ? rejections.take() : null;
+      if (dropped !== null) {
+        const fields = { ip: request.ip, method: request.method, url: request.url.split('?')[0], dropped };
+        request.log.warn(fields, `request rejected: ${(error as Error).message}`);
+      }
+      throw error;
+    }
   });
 }

@@ -1,8 +1,15 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.js';
 import { installAuth } from './auth.js';
 import { installErrorHandlers } from './error-handler.js';
+import { parseJsonBody } from './json-body.js';
+import { installPathValidation } from './path-params.js';
 import { installIdempotency } from './idempotency.js';
 import { applicationRoutes } from './routes/applications.js';
 import { attemptRoutes } from './routes/attempts.js';
@@ -37,20 +44,28 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     // The Svix SDKs send ids in paths; the default 100 characters is enough, but uids may be 256.
     routerOptions: { maxParamLength: 512 },
     ajv: { customOptions: { coerceTypes: false, allErrors: true } },
+    // Router errors (an undecodable path, an over-long parameter) bypass the error handler;
+    // this gives them the same { code, detail } body.
+    frameworkErrors: (error, _request, reply) => {
+      const statusCode = error.statusCode ?? 400;
+      const code = statusCode === 414 ? 'uri_too_long' : 'bad_request';
+      void (reply as FastifyReply).code(statusCode).send({ code, detail: error.message });
+    },
   });
 
   app.decorateRequest('rawBody', undefined);
+  // Only JSON bodies are accepted: without the text/plain parser, any other type gets 415.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string;
-    request.rawBody = text;
     try {
-      done(null, JSON.parse(text));
+      done(null, parseJsonBody(request.headers['content-type'], body as string, request));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
 
   installErrorHandlers(app);
+  installPathValidation(app);
   installAuth(app, options.store.db);
   installIdempotency(app, options.store.db);
 

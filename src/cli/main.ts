@@ -17,15 +17,21 @@ Commands:
   help         Show this help.
   version      Print the version.
 
-Settings come from environment variables; the README lists them all:
+Settings come from environment variables (the README has the full table):
   HOOKLINE_LISTEN            host:port to listen on (default 127.0.0.1:8071)
   HOOKLINE_DATABASE_URL      storage: sqlite:./path.db (default sqlite:./data/hookline.db)
                              or postgres://user:password@host:5432/database[?schema=name]
   HOOKLINE_ADMIN_TOKEN       API token; when unset on first start one is generated and printed once
   HOOKLINE_RETRY_SCHEDULE    seconds between attempts (default 5,300,1800,7200,18000,36000,36000)
   HOOKLINE_ALLOW_PRIVATE_CIDRS  internal ranges that may be delivered to (default: none)
-  HOOKLINE_DELIVERY_TIMEOUT  seconds to wait for an endpoint's response (default 15)
-  HOOKLINE_LOG_LEVEL         trace, debug, info, warn or error (default info)
+  HOOKLINE_DATABASE_POOL_SIZE  PostgreSQL connections per process (default 10)
+  HOOKLINE_DELIVERY_TIMEOUT  seconds to wait for an endpoint's response, up to 3600 (default 15)
+  HOOKLINE_WORKER_CONCURRENCY  attempts in flight at once (default 64)
+  HOOKLINE_MAX_PAYLOAD_BYTES largest API request body in bytes (default 1048576)
+  HOOKLINE_LOG_LEVEL         trace, debug, info, warn, error, fatal or silent (default info)
+  HOOKLINE_LOG_FORMAT        pretty for readable terminal output (default JSON lines)
+  HOOKLINE_MAIN_KEY, HOOKLINE_PUBLIC_URL, HOOKLINE_OPERATIONAL_WEBHOOK_URL
+                             reserved: read but not used yet
 `;
 
 function parseRole(args: string[]): Role {
@@ -40,6 +46,17 @@ function parseRole(args: string[]): Role {
     throw new UsageError(`Invalid --role "${role}". Use all, api or worker.`);
   }
   return role as Role;
+}
+
+/** Turns a startup failure into one line an operator can act on. */
+function describeStartupError(error: unknown): string {
+  if (error instanceof HooklineError) return error.message;
+  const code = (error as { code?: string } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'EADDRINUSE') return `${message}. Another process uses that address; set HOOKLINE_LISTEN to a free one.`;
+  if (code === 'EACCES') return `${message}. Permission denied; check HOOKLINE_LISTEN and HOOKLINE_DATABASE_URL.`;
+  if (process.env.HOOKLINE_LOG_LEVEL === 'debug' && error instanceof Error) return error.stack ?? message;
+  return `${message}${code ? ` (${code})` : ''}. Set HOOKLINE_LOG_LEVEL=debug for the stack trace.`;
 }
 
 class UsageError extends HooklineError {
@@ -75,8 +92,7 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (error: unknown) => {
-    const message = error instanceof HooklineError ? error.message : String((error as Error)?.stack ?? error);
-    process.stderr.write(`hookline: ${message}\n`);
+    process.stderr.write(`hookline: ${describeStartupError(error)}\n`);
     process.exitCode = error instanceof UsageError ? 2 : 1;
   },
 );

@@ -13,11 +13,13 @@ export async function serve(
   const hookline = await createHookline(config, logger, role);
 
   if (hookline.generatedToken) {
-    // Printed once, outside the structured log, because logs must never contain tokens.
-    process.stdout.write(
+    // Printed once to stderr, outside the structured log on stdout, because logs must never
+    // contain tokens.
+    process.stderr.write(
       `\nNo HOOKLINE_ADMIN_TOKEN was set, so an API token was generated. It is shown only now:\n\n` +
         `  ${hookline.generatedToken}\n\n` +
-        `Store it safely; Hookline keeps only its hash.\n\n`,
+        `Store it safely; Hookline keeps only its hash. Setting HOOKLINE_ADMIN_TOKEN later\n` +
+        `replaces it.\n\n`,
     );
   }
 

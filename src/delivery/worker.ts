@@ -7,13 +7,15 @@ import {
   recordAttempt,
   releaseLeases,
   TriggerType,
+  type AttemptRow,
   type DeliveryJob,
 } from '../queue/deliveries.js';
+import { isForeignKeyViolation } from '../store/constraint-errors.js';
 import { sign } from '../signing/standard-webhooks.js';
 import { isDatabaseUnavailable } from '../store/availability.js';
 import type { Store } from '../store/database.js';
-import type { HttpSender } from './http-sender.js';
-import { decideOutcome } from './outcome.js';
+import type { HttpSender, SendResult } from './http-sender.js';
+import { decideOutcome, type Outcome } from './outcome.js';
 
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
@@ -210,8 +212,9 @@ export class DeliveryWorker {
     const schedule = job.triggerType === TriggerType.manual ? [] : retryScheduleMs;
     const outcome = decideOutcome(result, attemptNumber, schedule, now);
 
+    let attempt: AttemptRow | null;
     try {
-      const attempt = await this.withRetries(() =>
+      attempt = await this.withRetries(() =>
         recordAttempt(store.db, job, this.workerId, {
           url: job.url,
           statusCode: result.statusCode,
@@ -221,21 +224,47 @@ export class DeliveryWorker {
           ...outcome,
         }),
       );
-      const fields = {
-        attemptId: attempt.id,
-        attempt: attemptNumber,
-        statusCode: result.statusCode,
-        durationMs: result.durationMs,
-        errorCode: outcome.errorCode,
-      };
-      if (outcome.success) log.info(fields, 'message delivered');
-      else if (outcome.endpointGone) log.error(fields, 'endpoint returned 410 Gone and was disabled');
-      else if (outcome.nextAttemptAt !== null) {
-        log.warn({ ...fields, nextAttemptAt: new Date(outcome.nextAttemptAt).toISOString() }, 'attempt failed, retry scheduled');
-      } else log.error(fields, 'attempt failed, retries exhausted');
     } catch (error) {
-      // The lease expires and the delivery is sent again: at-least-once, never lost.
-      log.error({ err: error, attempt: attemptNumber }, 'recording the attempt failed, the delivery will be retried');
+      if (isForeignKeyViolation(error)) attempt = null;
+      else {
+        // The lease expires and the delivery is sent again: at-least-once, never lost.
+        log.error({ err: error, attempt: attemptNumber }, 'recording the attempt failed, the delivery will be retried');
+        return;
+      }
     }
+
+    if (attempt === null) {
+      log.info({ attempt: attemptNumber }, 'attempt not recorded: its endpoint, message or application was deleted');
+      return;
+    }
+    logOutcome(log, attempt, attemptNumber, result, outcome);
   }
+}
+
+/** The endpoint URL without its query string, which may carry a credential. */
+function urlForLog(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function logOutcome(log: Logger, attempt: AttemptRow, attemptNumber: number, result: SendResult, outcome: Outcome): void {
+  const fields = {
+    attemptId: attempt.id,
+    attempt: attemptNumber,
+    url: urlForLog(attempt.url),
+    statusCode: result.statusCode,
+    durationMs: result.durationMs,
+    errorCode: outcome.errorCode,
+    errorDetail: outcome.errorDetail,
+  };
+  if (outcome.success) log.info(fields, 'message delivered');
+  else if (outcome.endpointGone) log.error(fields, 'endpoint returned 410 Gone and was disabled');
+  else if (outcome.nextAttemptAt !== null) {
+    const nextAttemptAt = new Date(outcome.nextAttemptAt).toISOString();
+    log.warn({ ...fields, nextAttemptAt }, 'attempt failed, retry scheduled');
+  } else log.error(fields, 'attempt failed, retries exhausted');
 }

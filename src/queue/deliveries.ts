@@ -122,8 +122,13 @@ export async function recordAttempt(
   workerId: string,
   record: AttemptRecord,
   now = Date.now(),
-): Promise<AttemptRow> {
+): Promise<AttemptRow | null> {
   return db.transaction().execute(async (trx) => {
+    // The delivery is gone when its endpoint, message or application was deleted while the
+    // attempt ran: there is nothing left to record it against.
+    const exists = await trx.selectFrom('deliveries').select('id').where('id', '=', job.deliveryId).executeTakeFirst();
+    if (!exists) return null;
+
     let status: number = DeliveryStatus.fail;
     if (record.success) status = DeliveryStatus.success;
     else if (record.nextAttemptAt !== null) status = DeliveryStatus.pending;
@@ -222,12 +227,17 @@ export async function releaseLeases(db: Kysely<Database>, workerId: string, now 
   return Number(result.numUpdatedRows);
 }
 
-/** Returns when the next pending delivery falls due, or null when none is pending. */
+/**
+ * Returns when the next claimable delivery falls due, or null when none is pending. Deliveries
+ * to disabled endpoints are left out, as the claim leaves them out, or the worker would spin.
+ */
 export async function nextDueTime(db: Kysely<Database>): Promise<number | null> {
   const row = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
-    .where('status', '=', DeliveryStatus.pending)
+    .selectFrom('deliveries as d')
+    .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
+    .select((eb) => eb.fn.min('d.next_attempt_at').as('next'))
+    .where('d.status', '=', DeliveryStatus.pending)
+    .where('e.disabled', '=', 0)
     .executeTakeFirst();
   return row?.next === null || row?.next === undefined ? null : Number(row.next);
 }

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import { fetchPage, type Page, type PageRequest } from './pagination.js';
 import type { Database, EndpointTable } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from './constraint-errors.js';
 
 export type EndpointRow = Selectable<EndpointTable>;
 

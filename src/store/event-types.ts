@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { fetchPage, type Page, type PageRequest } from './pagination.js';
 import type { Database, EventTypeTable } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from './constraint-errors.js';
 
 export type EventTypeRow = Selectable<EventTypeTable>;
 

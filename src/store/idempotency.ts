@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from './constraint-errors.js';
 
 /** How long a completed response is replayed for a repeated key. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;

@@ -4,7 +4,7 @@ import { newId } from '../ids.js';
 import { endpointMatches, listEnabledEndpoints } from './endpoints.js';
 import { fetchPage, type Page, type PageRequest } from './pagination.js';
 import type { Database, DeliveryTable, MessageTable } from './schema.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from './constraint-errors.js';
 
 export type MessageRow = Selectable<MessageTable>;
 

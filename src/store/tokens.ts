@@ -8,6 +8,7 @@ const TOKEN_LOCK_ID = 7_041_226_312;
 
 /** The name of the token row that mirrors HOOKLINE_ADMIN_TOKEN. */
 const ENV_TOKEN_NAME = 'HOOKLINE_ADMIN_TOKEN';
+const GENERATED_TOKEN_NAME = 'generated at first start';
 
 /** Tokens are stored as SHA-256 digests: they are long and random, so no salt is needed. */
 export function hashToken(token: string): string {
@@ -38,7 +39,8 @@ export async function insertToken(db: Kysely<Database>, token: string, name: str
 
 /**
  * Makes the stored admin tokens match the environment. With HOOKLINE_ADMIN_TOKEN set, its
- * digest replaces any earlier value of that variable. Without it, a database with no tokens
+ * digest replaces any earlier value of that variable and any generated token, so setting the
+ * variable is how a leaked generated token is revoked. Without it, a database with no tokens
  * gets a generated one, which is returned so the caller can print it once.
  */
 export async function ensureAdminToken(
@@ -50,18 +52,19 @@ export async function ensureAdminToken(
     if (store.engine === 'postgres') await sql`select pg_advisory_xact_lock(${TOKEN_LOCK_ID})`.execute(trx);
 
     if (envToken !== undefined) {
-      const known = await findTokenId(trx, envToken);
-      if (!known) {
-        await trx.deleteFrom('api_tokens').where('name', '=', ENV_TOKEN_NAME).execute();
-        await insertToken(trx, envToken, ENV_TOKEN_NAME);
-      }
+      await trx
+        .deleteFrom('api_tokens')
+        .where('name', 'in', [ENV_TOKEN_NAME, GENERATED_TOKEN_NAME])
+        .where('token_hash', '!=', hashToken(envToken))
+        .execute();
+      if (!(await findTokenId(trx, envToken))) await insertToken(trx, envToken, ENV_TOKEN_NAME);
       return { generated: null };
     }
 
     const existing = await trx.selectFrom('api_tokens').select('id').limit(1).executeTakeFirst();
     if (existing) return { generated: null };
     const token = generateToken();
-    await insertToken(trx, token, 'generated at first start');
+    await insertToken(trx, token, GENERATED_TOKEN_NAME);
     return { generated: token };
   });
 }

@@ -9,6 +9,7 @@ import {
   type ApplicationFields,
   type ApplicationRow,
 } from '../../store/applications.js';
+import { assertNotIdShaped, assertSameUid } from '../path-params.js';
 import { readBoolean, readPage } from '../query.js';
 import { applicationIn, applicationPatch } from '../schemas.js';
 import { applicationOut, pageOut } from '../serializers.js';
@@ -25,6 +26,7 @@ interface ApplicationBody {
 type AppParams = { app_id: string };
 
 export function applicationFields(body: ApplicationBody, base?: ApplicationRow): ApplicationFields {
+  assertNotIdShaped(body.uid, 'app', ['body', 'uid']);
   return {
     name: body.name ?? base?.name ?? '',
     uid: body.uid !== undefined ? body.uid : (base?.uid ?? null),
@@ -64,13 +66,18 @@ export function applicationRoutes(app: FastifyInstance, { store }: RouteContext)
       const existing = await findApplication(db, request.params.app_id);
       if (!existing) {
         // PUT creates the application when the path names a uid that does not exist yet.
+        assertSameUid(request.params.app_id, request.body.uid, ['body', 'uid']);
         const fields = applicationFields({ uid: request.params.app_id, ...request.body });
-        return reply.code(201).send(applicationOut(await insertApplication(db, fields)));
+        const row = await insertApplication(db, fields);
+        request.log.info({ appId: row.id }, 'application created');
+        return reply.code(201).send(applicationOut(row));
       }
       // PUT replaces every field but keeps the uid when the body leaves it out, so the
       // application stays reachable under the name its callers use.
       const fields = applicationFields({ metadata: {}, rateLimit: null, throttleRate: null, uid: existing.uid, ...request.body });
-      return applicationOut(await updateApplication(db, existing.id, fields));
+      const row = await updateApplication(db, existing.id, fields);
+      request.log.info({ appId: existing.id }, 'application updated');
+      return applicationOut(row);
     },
   );
 
@@ -79,7 +86,9 @@ export function applicationRoutes(app: FastifyInstance, { store }: RouteContext)
     { schema: { body: applicationPatch } },
     async (request) => {
       const existing = await requireApplication(db, request.params.app_id);
-      return applicationOut(await updateApplication(db, existing.id, applicationFields(request.body, existing)));
+      const row = await updateApplication(db, existing.id, applicationFields(request.body, existing));
+      request.log.info({ appId: existing.id }, 'application updated');
+      return applicationOut(row);
     },
   );
 

@@ -5,7 +5,7 @@ import { listAttempts, requireAttempt, type AttemptFilter } from '../../store/at
 import { requireEndpoint } from '../../store/endpoints.js';
 import { requireMessage } from '../../store/messages.js';
 import { insertManualDelivery } from '../../queue/deliveries.js';
-import { readDate, readPage } from '../query.js';
+import { readDate, readName, readPage } from '../query.js';
 import { attemptOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
 
@@ -55,9 +55,8 @@ export function attemptRoutes(app: FastifyInstance, { store, onMessageAccepted }
       const application = await requireApplication(db, request.params.app_id);
       const message = await requireMessage(db, application.id, request.params.msg_id);
       const filter = { ...attemptFilter(query, application.id), messageId: message.id };
-      if (query.endpoint_id) {
-        filter.endpointId = (await requireEndpoint(db, application.id, query.endpoint_id)).id;
-      }
+      const endpointId = readName(query, 'endpoint_id');
+      if (endpointId) filter.endpointId = (await requireEndpoint(db, application.id, endpointId)).id;
       return pageOut(await listAttempts(db, filter, readPage(query, 'descending')), attemptOut);
     },
   );

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ValidationError } from '../../errors.js';
 import { generateSecret, normalizeSecret } from '../../signing/standard-webhooks.js';
@@ -15,6 +15,7 @@ import {
 } from '../../store/endpoints.js';
 import { findUnknownEventTypes } from '../../store/event-types.js';
 import type { Database } from '../../store/schema.js';
+import { assertNotIdShaped } from '../path-params.js';
 import { readPage } from '../query.js';
 import { endpointIn, endpointPatch } from '../schemas.js';
 import { endpointOut, pageOut } from '../serializers.js';
@@ -67,8 +68,12 @@ export function validateHeaders(headers: Record<string, string>): Record<string,
     if (!HEADER_NAME.test(name) || reserved) {
       throw ValidationError.single(['body', 'headers', name], `header name "${name}" is invalid or reserved`);
     }
-    if (/[\r\n\0]/.test(value)) {
-      throw ValidationError.single(['body', 'headers', name], `header "${name}" contains a line break or NUL`);
+    // Field values are visible ASCII, spaces and tabs; undici rejects anything else at send time.
+    if (!/^[\t\x20-\x7e]*$/.test(value)) {
+      throw ValidationError.single(
+        ['body', 'headers', name],
+        `header "${name}" may contain only visible ASCII characters, spaces and tabs`,
+      );
     }
   }
   return headers;
@@ -91,6 +96,7 @@ function listOrNull(value: string[] | null | undefined): string[] | null | undef
 }
 
 function endpointFields(body: EndpointBody, base?: EndpointRow): EndpointFields {
+  assertNotIdShaped(body.uid, 'ep', ['body', 'uid']);
   const filterTypes = listOrNull(body.filterTypes !== undefined ? body.filterTypes : body.eventTypes);
   const channels = listOrNull(body.channels);
   return {
@@ -141,26 +147,33 @@ export function endpointRoutes(app: FastifyInstance, { store }: RouteContext): v
     return endpointOut(await requireEndpoint(db, application.id, request.params.endpoint_id));
   });
 
-  const replace = async (params: EndpointParams, body: EndpointBody, patch: boolean) => {
+  const replace = async (params: EndpointParams, body: EndpointBody, patch: boolean, logger: FastifyBaseLogger) => {
     const application = await requireApplication(db, params.app_id);
     const current = await requireEndpoint(db, application.id, params.endpoint_id);
     // PUT resets what the body leaves out; PATCH keeps it.
     const base = patch ? current : { ...current, description: '', filter_types: null, channels: null, metadata: '{}', disabled: 0 };
     const fields = endpointFields(body, base);
     await validateFilterTypes(db, fields.filterTypes);
-    return endpointOut(await updateEndpoint(db, current, fields));
+    const updated = await updateEndpoint(db, current, fields);
+    const changes = { appId: application.id, endpointId: updated.id, disabled: updated.disabled === 1 };
+    if (updated.disabled !== current.disabled) {
+      logger.info(changes, updated.disabled === 1 ? 'endpoint disabled' : 'endpoint enabled');
+    } else {
+      logger.info(changes, 'endpoint updated');
+    }
+    return endpointOut(updated);
   };
 
   app.put<{ Params: EndpointParams; Body: EndpointBody }>(
     '/api/v1/app/:app_id/endpoint/:endpoint_id',
     { schema: { body: endpointIn } },
-    async (request) => replace(request.params, request.body, false),
+    async (request) => replace(request.params, request.body, false, request.log),
   );
 
   app.patch<{ Params: EndpointParams; Body: EndpointBody }>(
     '/api/v1/app/:app_id/endpoint/:endpoint_id',
     { schema: { body: endpointPatch } },
-    async (request) => replace(request.params, request.body, true),
+    async (request) => replace(request.params, request.body, true, request.log),
   );
 
   app.delete<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request, reply) => {

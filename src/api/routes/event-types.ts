@@ -59,6 +59,7 @@ export function eventTypeRoutes(app: FastifyInstance, { store }: RouteContext): 
       return reply.code(201).send(eventTypeOut(row));
     }
     const row = await insertEventType(db, name, eventTypeFields(request.body));
+    request.log.info({ eventType: name }, 'event type created');
     return reply.code(201).send(eventTypeOut(row));
   });
 
@@ -93,8 +94,10 @@ export function eventTypeRoutes(app: FastifyInstance, { store }: RouteContext): 
     const existing = await requireEventType(db, request.params.event_type_name);
     if (readBoolean(request.query as never, 'expunge', false)) {
       await deleteEventType(db, existing.name);
+      request.log.info({ eventType: existing.name }, 'event type deleted');
     } else {
       await updateEventType(db, existing.name, eventTypeFields({ archived: true }, existing));
+      request.log.info({ eventType: existing.name }, 'event type archived');
     }
     return reply.code(204).send();
   });

@@ -3,6 +3,7 @@ import { findApplication, insertApplication } from '../../store/applications.js'
 import { listMessages, insertMessage, requireMessage } from '../../store/messages.js';
 import { requireApplication } from '../../store/applications.js';
 import { NotFoundError } from '../../errors.js';
+import { assertNotIdShaped, assertSameUid } from '../path-params.js';
 import { rawMemberText } from '../raw-json.js';
 import { readBoolean, readDate, readName, readNameList, readPage } from '../query.js';
 import { messageIn } from '../schemas.js';
@@ -40,7 +41,9 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }
       // message whose request returned an error.
       const withContent = readBoolean(request.query as never, 'with_content', true);
       let application = await findApplication(db, request.params.app_id);
+      assertNotIdShaped(body.eventId, 'msg', ['body', 'eventId']);
       if (!application && body.application) {
+        assertSameUid(request.params.app_id, body.application.uid, ['body', 'application', 'uid']);
         const fields = applicationFields({ uid: request.params.app_id, ...body.application });
         application = await insertApplication(db, fields);
       }
