@@ -215,7 +215,7 @@ export class DeliveryWorker {
     let attempt: AttemptRow | null;
     try {
       attempt = await this.withRetries(() =>
-        recordAttempt(store.db, job, this.workerId, {
+        recordAttempt(store.writes, job, this.workerId, {
           url: job.url,
           statusCode: result.statusCode,
           response: result.responseExcerpt,

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import { DeliveryStatus } from '../store/messages.js';
 import type { Store } from '../store/database.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { AttemptTable, Database } from '../store/schema.js';
 
 export const TriggerType = { scheduled: 0, manual: 1 } as const;
@@ -117,13 +118,13 @@ export type AttemptRow = Selectable<AttemptTable>;
  * expired cannot overwrite the outcome of the worker that took over.
  */
 export async function recordAttempt(
-  db: Kysely<Database>,
+  writes: GroupCommit,
   job: DeliveryJob,
   workerId: string,
   record: AttemptRecord,
   now = Date.now(),
 ): Promise<AttemptRow | null> {
-  return db.transaction().execute(async (trx) => {
+  return writes.run(async (trx) => {
     // The delivery is gone when its endpoint, message or application was deleted while the
     // attempt ran: there is nothing left to record it against.
     const exists = await trx.selectFrom('deliveries').select('id').where('id', '=', job.deliveryId).executeTakeFirst();

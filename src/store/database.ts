@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { ConfigError } from '../errors.js';
+import { GroupCommit } from './group-commit.js';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -11,6 +12,8 @@ export type Engine = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<Database>;
+  /** Runs write transactions with group commit; see group-commit.ts. */
+  writes: GroupCommit;
   engine: Engine;
   /** The PostgreSQL pool, for LISTEN/NOTIFY; null on SQLite. */
   pool: pg.Pool | null;
@@ -56,7 +59,7 @@ function openSqlite(url: string): Store {
   connection.pragma('busy_timeout = 5000');
 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, engine: 'sqlite', pool: null, close: () => db.destroy() };
+  return { db, engine: 'sqlite', pool: null, writes: new GroupCommit(db), close: () => db.destroy() };
 }
 
 /**
@@ -104,6 +107,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
     db,
     engine: 'postgres',
     pool,
+    writes: new GroupCommit(db),
     close: () => db.destroy(),
   };
 }

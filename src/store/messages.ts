@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import { endpointMatches, listEnabledEndpoints } from './endpoints.js';
 import { fetchPage, type Page, type PageRequest } from './pagination.js';
+import type { GroupCommit } from './group-commit.js';
 import type { Database, DeliveryTable, MessageTable } from './schema.js';
 import { isUniqueViolation } from './constraint-errors.js';
 
@@ -24,10 +25,10 @@ export interface NewMessage {
  * so the API returns 202 only once both are committed.
  */
 export async function insertMessage(
-  db: Kysely<Database>,
+  writes: GroupCommit,
   message: NewMessage,
 ): Promise<{ row: MessageRow; deliveryCount: number }> {
-  return db.transaction().execute(async (trx) => {
+  return writes.run(async (trx) => {
     const now = Date.now();
     const row: MessageRow = {
       id: newId('msg', now),

@@ -49,7 +49,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }
       }
       if (!application) throw new NotFoundError('application', request.params.app_id);
 
-      const { row, deliveryCount } = await insertMessage(db, {
+      const { row, deliveryCount } = await insertMessage(store.writes, {
         appId: application.id,
         eventType: body.eventType,
         eventId: body.eventId ?? null,

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { after, before, describe, it } from 'node:test';
+import { ConflictError } from '../src/errors.js';
+import { openStore, type Store } from '../src/store/database.js';
+import { GroupCommit } from '../src/store/group-commit.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+
+describe('group commit', () => {
+  let dir: string;
+  let database: TestDatabase;
+  let store: Store;
+
+  before(async () => {
+    dir = mkdtempSync(`${tmpdir()}/hookline-group-`);
+    database = createTestDatabase(dir);
+    store = await openStore(database.url);
+  });
+  after(async () => {
+    await store.close();
+    await database.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const insertEventType = (name: string) => (trx: Parameters<Parameters<GroupCommit['run']>[0]>[0]) =>
+    trx
+      .insertInto('event_types')
+      .values({ name, description: '', archived: 0, deprecated: 0, feature_flag: null, schemas: null, created_at: 1, updated_at: 1 })
+      .execute()
+      .then(() => name);
+
+  it('commits concurrent writes together', async () => {
+    const group = new GroupCommit(store.db, 8);
+    const names = Array.from({ length: 20 }, (_, i) => `batch.${i}`);
+    const results = await Promise.all(names.map((name) => group.run(insertEventType(name))));
+    assert.deepEqual(results, names);
+
+    const rows = await store.db.selectFrom('event_types').select('name').where('name', 'like', 'batch.%').execute();
+    assert.equal(rows.length, 20);
+  });
+
+  it('isolates one failing write', async () => {
+    const group = new GroupCommit(store.db);
+    const outcomes = await Promise.allSettled([
+      group.run(insertEventType('isolated.a')),
+      group.run(async () => {
+        throw new ConflictError('duplicate');
+      }),
+      group.run(insertEventType('isolated.b')),
+    ]);
+    assert.equal(outcomes[0]!.status, 'fulfilled');
+    assert.equal(outcomes[1]!.status, 'rejected');
+    assert.ok((outcomes[1] as PromiseRejectedResult).reason instanceof ConflictError);
+    assert.equal(outcomes[2]!.status, 'fulfilled');
+
+    const rows = await store.db.selectFrom('event_types').select('name').where('name', 'like', 'isolated.%').execute();
+    assert.deepEqual(rows.map((row) => row.name).sort(), ['isolated.a', 'isolated.b']);
+  });
+});
