@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiException } from 'svix';
+import { loadConfig } from '../src/config.js';
 import { startHookline, type TestServer } from './support/hookline.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import {
@@ -189,5 +190,38 @@ describe('default secret kind ed25519', () => {
     const supplied = 'whsec_' + Buffer.alloc(24, 3).toString('base64');
     const endpoint = await server.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/', secret: supplied });
     assert.equal((await server.svix.endpoint.getSecret(app.id, endpoint.id)).key, supplied);
+  });
+});
+
+describe('secret settings', () => {
+  it('parses the secret settings', () => {
+    const config = loadConfig({
+      HOOKLINE_SECRET_ROTATION_GRACE: '0',
+      HOOKLINE_DEFAULT_SECRET_KIND: 'ED25519',
+      HOOKLINE_MAIN_KEY: 'k'.repeat(16),
+    });
+    assert.equal(config.secretRotationGraceMs, 0);
+    assert.equal(config.defaultSecretKind, 'ed25519');
+    assert.equal(config.mainKey, 'k'.repeat(16));
+
+    const defaults = loadConfig({});
+    assert.equal(defaults.secretRotationGraceMs, 86_400_000);
+    assert.equal(defaults.defaultSecretKind, 'hmac');
+    assert.equal(defaults.mainKey, undefined);
+    assert.equal(defaults.validatePayloads, false);
+  });
+
+  it('rejects invalid secret settings', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['HOOKLINE_SECRET_ROTATION_GRACE', '-1', /HOOKLINE_SECRET_ROTATION_GRACE is invalid/],
+      ['HOOKLINE_SECRET_ROTATION_GRACE', '1.5', /HOOKLINE_SECRET_ROTATION_GRACE is invalid/],
+      ['HOOKLINE_SECRET_ROTATION_GRACE', '604801', /HOOKLINE_SECRET_ROTATION_GRACE is invalid/],
+      ['HOOKLINE_DEFAULT_SECRET_KIND', 'rsa', /HOOKLINE_DEFAULT_SECRET_KIND is invalid/],
+      ['HOOKLINE_MAIN_KEY', 'short', /HOOKLINE_MAIN_KEY is too short/],
+      ['HOOKLINE_VALIDATE_PAYLOADS', 'yes please', /HOOKLINE_VALIDATE_PAYLOADS is invalid/],
+    ];
+    for (const [name, value, message] of cases) {
+      assert.throws(() => loadConfig({ [name]: value }), message, `${name}=${value}`);
+    }
   });
 });
