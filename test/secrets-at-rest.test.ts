@@ -24,7 +24,7 @@ async function storedEndpoints(server: TestServer): Promise<Array<Record<string,
   return postgresQuery(`select * from ${schema}.endpoints`);
 }
 
-/** The SQLite database file and its write-ahead log, as raw bytes; empty on PostgreSQL. */
+/** Reads the SQLite database file and its write-ahead log as raw text; returns '' on PostgreSQL. */
 function sqliteFileText(server: TestServer): string {
   if (TEST_ENGINE !== 'sqlite') return '';
   const path = sqlitePath(server.config.databaseUrl);

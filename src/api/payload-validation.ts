@@ -3,9 +3,9 @@ import { ValidationError, type ValidationIssue } from '../errors.js';
 import type { EventTypeRow } from '../store/event-types.js';
 
 /**
- * JSON Schema checks of message payloads against their event type. Ajv is the validator
- * Fastify uses for request bodies; `strict: false` accepts annotation keywords that event type
- * schemas often carry, and unknown `format` names are ignored rather than rejected.
+ * JSON Schema checks of message payloads against their event type, with the Ajv that Fastify
+ * uses for request bodies. `strict: false` accepts the annotation keywords that event type
+ * schemas often carry. Formats are not checked, so an unknown `format` name is no error.
  */
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
 

@@ -41,7 +41,7 @@ function uidConflict(uid: string | null): ConflictError {
   return new ConflictError(`An endpoint with uid "${uid}" already exists in this application.`);
 }
 
-/** Inserts an endpoint; `secret` holds the secret columns as stored, encrypted or not. */
+/** Inserts an endpoint. `secret` contains the secret columns as stored, encrypted or not. */
 export async function insertEndpoint(
   db: Kysely<Database>,
   appId: string,

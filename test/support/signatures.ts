@@ -21,7 +21,7 @@ export function verifiesWithHmac(secret: string, request: ReceivedRequest): bool
   }
 }
 
-/** The space-separated entries of the `webhook-signature` header. */
+/** Splits the `webhook-signature` header into its space-separated signatures. */
 export function signatureEntries(request: ReceivedRequest): string[] {
   return String(request.headers['webhook-signature']).split(' ');
 }
