@@ -1,9 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { loadConfig } from '../src/config.js';
+import { createHookline } from '../src/hookline.js';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
+import { SecretCipher, SecretDecryptionError } from '../src/signing/secret-cipher.js';
 import { sqlitePath } from '../src/store/database.js';
-import { TEST_ENGINE, postgresQuery } from './support/database.js';
+import { TEST_ENGINE, createTestDatabase, postgresQuery } from './support/database.js';
 import { startHookline, type TestServer } from './support/hookline.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { generateEd25519Secret, verifiesWithEd25519, verifiesWithHmac } from './support/signatures.js';
@@ -125,5 +132,62 @@ describe('secrets stored in clear', () => {
     await server.svix.message.create(app.id, { eventType: 'user.created', payload: { id: 2 } });
     const [request] = await target.waitForRequests(1);
     assert.ok(verifiesWithHmac(secret, request!));
+  });
+});
+
+describe('secret cipher', () => {
+  const cipher = new SecretCipher(MAIN_KEY);
+
+  it('round-trips with fresh nonces', () => {
+    const first = cipher.seal('whsec_abc');
+    const second = cipher.seal('whsec_abc');
+    assert.match(first, /^hlenc1:/);
+    assert.notEqual(first, second, 'each value gets its own nonce');
+    assert.equal(cipher.open(first), 'whsec_abc');
+    assert.equal(cipher.open(second), 'whsec_abc');
+  });
+
+  it('passes clear values through', () => {
+    assert.equal(cipher.open('whsec_clear'), 'whsec_clear');
+    const clear = new SecretCipher(undefined);
+    assert.equal(clear.seal('whsec_clear'), 'whsec_clear');
+  });
+
+  it('rejects tampering and wrong keys', () => {
+    const sealed = cipher.seal('whsec_abc');
+    const bytes = Buffer.from(sealed.slice('hlenc1:'.length), 'base64');
+    bytes[14] = bytes[14]! ^ 1;
+    const tampered = 'hlenc1:' + bytes.toString('base64');
+    assert.throws(() => cipher.open(tampered), SecretDecryptionError);
+    assert.throws(() => new SecretCipher('another-main-key-0123456789').open(sealed), SecretDecryptionError);
+    assert.throws(() => new SecretCipher(undefined).open(sealed), SecretDecryptionError);
+    assert.throws(() => cipher.open('hlenc1:AAAA'), SecretDecryptionError);
+  });
+});
+
+describe('start without a main key', () => {
+  it('logs a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
+    const database = createTestDatabase(dir);
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const config = loadConfig({ HOOKLINE_DATABASE_URL: database.url, HOOKLINE_ADMIN_TOKEN: 'test-admin-token' });
+    const hookline = await createHookline(config, pino({ level: 'warn' }, sink), 'api');
+    try {
+      const warnings = lines.map((line) => JSON.parse(line) as { level: number; msg: string });
+      assert.ok(
+        warnings.some((entry) => entry.level === 40 && /HOOKLINE_MAIN_KEY is not set/.test(entry.msg)),
+        `expected a warning, got ${lines.join('')}`,
+      );
+    } finally {
+      await hookline.close();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

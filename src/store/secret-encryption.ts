@@ -40,7 +40,12 @@ function assertCheckValue(cipher: SecretCipher, stored: string): void {
   }
 }
 
-/** Encrypts the secrets stored in clear, from before a main key was set. Returns how many endpoints changed. */
+/**
+ * Encrypts the secrets stored in clear, from before a main key was set. Returns how many
+ * endpoints changed.
+ */
+// TODO: custom endpoint headers, which may carry credentials, are still stored in clear.
+
 async function encryptClearSecrets(db: Kysely<Database>, cipher: SecretCipher): Promise<number> {
   const pattern = `${ENCRYPTED_PREFIX}%`;
   const rows = await db
