@@ -67,8 +67,8 @@ async function encryptClearSecrets(db: Kysely<Database>, cipher: SecretCipher): 
 }
 
 /**
- * Checks at start that the main key fits the database. Without a key, a database that holds
- * encrypted secrets is rejected. With one, the stored check value must decrypt; on first use
+ * Checks at start that the main key fits the database. Without a key, a database that contains
+ * encrypted secrets is rejected. With one, the stored check value must decrypt. On first use
  * the check value is written and secrets stored in clear are encrypted.
  */
 export async function prepareSecretEncryption(db: Kysely<Database>, cipher: SecretCipher, logger: Logger): Promise<void> {
@@ -76,7 +76,7 @@ export async function prepareSecretEncryption(db: Kysely<Database>, cipher: Secr
   if (!cipher.enabled) {
     if (checkValue !== undefined || (await holdsEncryptedSecrets(db))) {
       throw new ConfigError(
-        'The database holds encrypted endpoint secrets but HOOKLINE_MAIN_KEY is not set. Set it to the key used before.',
+        'The database contains encrypted endpoint secrets but HOOKLINE_MAIN_KEY is not set. Set it to the key used before.',
       );
     }
     logger.warn('HOOKLINE_MAIN_KEY is not set, so endpoint secrets are stored in clear');
