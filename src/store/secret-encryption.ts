@@ -13,7 +13,7 @@ async function readCheckValue(db: Kysely<Database>): Promise<string | undefined>
   return row?.value;
 }
 
-async function holdsEncryptedSecrets(db: Kysely<Database>): Promise<boolean> {
+async function containsEncryptedSecrets(db: Kysely<Database>): Promise<boolean> {
   const pattern = `${ENCRYPTED_PREFIX}%`;
   const row = await db
     .selectFrom('endpoints')
@@ -74,7 +74,7 @@ async function encryptClearSecrets(db: Kysely<Database>, cipher: SecretCipher): 
 export async function prepareSecretEncryption(db: Kysely<Database>, cipher: SecretCipher, logger: Logger): Promise<void> {
   const checkValue = await readCheckValue(db);
   if (!cipher.enabled) {
-    if (checkValue !== undefined || (await holdsEncryptedSecrets(db))) {
+    if (checkValue !== undefined || (await containsEncryptedSecrets(db))) {
       throw new ConfigError(
         'The database contains encrypted endpoint secrets but HOOKLINE_MAIN_KEY is not set. Set it to the key used before.',
       );
