@@ -1,8 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ValidationError } from '../../errors.js';
-import type { SecretKind } from '../../signing/standard-webhooks.js';
-import { checkSecret, generateSecret, normalizeSecret } from '../../signing/standard-webhooks.js';
+import { checkSecret, generateSecret, normalizeSecret, type SecretKind } from '../../signing/standard-webhooks.js';
 import { requireApplication } from '../../store/applications.js';
 import {
   deleteEndpoint,
@@ -194,5 +193,4 @@ export function endpointRoutes(app: FastifyInstance, { store, cipher, defaultSec
     request.log.info({ appId: application.id, endpointId: endpoint.id }, 'endpoint deleted');
     return reply.code(204).send();
   });
-
 }
