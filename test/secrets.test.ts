@@ -110,6 +110,10 @@ describe('secret rotation', () => {
     // An Ed25519 key has 32 or 64 bytes, so 33 bytes are rejected.
     const badKey = 'whsk_' + Buffer.alloc(33, 1).toString('base64');
     await expectStatus(server.svix.endpoint.rotateSecret(app.id, endpoint.id, { key: badKey }), 422);
+    // A 64-byte key whose second half is not the public key of its seed.
+    const seed = Buffer.from(generateEd25519Secret().secret.slice('whsk_'.length), 'base64').subarray(0, 32);
+    const mismatched = 'whsk_' + Buffer.concat([seed, Buffer.alloc(32, 9)]).toString('base64');
+    await expectStatus(server.svix.endpoint.rotateSecret(app.id, endpoint.id, { key: mismatched }), 422);
     await expectStatus(server.svix.endpoint.rotateSecret(app.id, 'ep_missing', {}), 404);
     const { key } = await server.svix.endpoint.getSecret(app.id, endpoint.id);
     assert.equal(key, secret);

@@ -40,12 +40,18 @@ export function normalizeSecret(secret: string): string {
 /** Returns an error message when a `whsk_` secret is not a usable Ed25519 key, else null. */
 export function checkSecret(secret: string): string | null {
   if (secretKind(secret) !== 'ed25519') return null;
+  const bytes = keyBytes(secret);
+  let publicKey: Buffer;
   try {
-    ed25519PrivateKey(keyBytes(secret));
-    return null;
+    publicKey = ed25519PublicKeyBytes(ed25519PrivateKey(bytes));
   } catch {
     return 'a whsk_ secret must be a base64 Ed25519 key of 32 bytes (seed) or 64 bytes (seed and public key)';
   }
+  // Signing uses only the seed, so a stale public half would mislead whoever reads the key.
+  if (bytes.length === 64 && !publicKey.equals(bytes.subarray(32))) {
+    return 'the last 32 bytes of a 64-byte whsk_ secret must be the public key of its seed';
+  }
+  return null;
 }
 
 /** Returns what the consumer verifies with: the secret itself for HMAC, the `whpk_` key for Ed25519. */
