@@ -1,4 +1,6 @@
 import { ConfigError } from './errors.js';
+import { MIN_MAIN_KEY_LENGTH } from './signing/secret-cipher.js';
+import { SECRET_KINDS, type SecretKind } from './signing/standard-webhooks.js';
 
 /** Server settings, read from `HOOKLINE_*` environment variables. */
 export interface Config {
@@ -17,6 +19,12 @@ export interface Config {
   logLevel: string;
   maxPayloadBytes: number;
   databasePoolSize: number;
+  /** How long a rotated-out endpoint secret keeps signing, in milliseconds. */
+  secretRotationGraceMs: number;
+  /** The kind of secret generated for new endpoints and rotations without a key. */
+  defaultSecretKind: SecretKind;
+  /** Whether message payloads are checked against their event type's JSON Schema. */
+  validatePayloads: boolean;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
@@ -67,6 +75,47 @@ function parsePositiveInteger(env: Env, name: string, fallback: number): number 
   return value;
 }
 
+/** The longest rotation grace period, 7 days in seconds, as in the Svix API. */
+export const MAX_ROTATION_GRACE_SECONDS = 604_800;
+
+function parseGraceSeconds(raw: string | undefined): number {
+  const text = nonEmpty(raw);
+  if (text === undefined) return 86_400;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > MAX_ROTATION_GRACE_SECONDS) {
+    throw new ConfigError(
+      `HOOKLINE_SECRET_ROTATION_GRACE is invalid: "${raw}". Expected whole seconds from 0 to ${MAX_ROTATION_GRACE_SECONDS}.`,
+    );
+  }
+  return value;
+}
+
+function parseSecretKind(raw: string | undefined): SecretKind {
+  const kind = nonEmpty(raw)?.toLowerCase() ?? 'hmac';
+  if (!SECRET_KINDS.includes(kind as SecretKind)) {
+    throw new ConfigError(`HOOKLINE_DEFAULT_SECRET_KIND is invalid: "${raw}". Use hmac or ed25519.`);
+  }
+  return kind as SecretKind;
+}
+
+function parseBoolean(name: string, raw: string | undefined): boolean {
+  const text = nonEmpty(raw)?.toLowerCase();
+  if (text === undefined || text === 'false' || text === '0') return false;
+  if (text === 'true' || text === '1') return true;
+  throw new ConfigError(`${name} is invalid: "${raw}". Use true or false.`);
+}
+
+function parseMainKey(raw: string | undefined): string | undefined {
+  const key = nonEmpty(raw);
+  if (key !== undefined && key.length < MIN_MAIN_KEY_LENGTH) {
+    throw new ConfigError(
+      `HOOKLINE_MAIN_KEY is too short: it must have at least ${MIN_MAIN_KEY_LENGTH} characters. ` +
+        'Generate one with: openssl rand -base64 32',
+    );
+  }
+  return key;
+}
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 /** The longest delivery timeout, in seconds; Node timers cannot wait much beyond 24 days. */
 const MAX_DELIVERY_TIMEOUT_SECONDS = 3600;
@@ -100,7 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     listenPort: listen.port,
     databaseUrl: nonEmpty(env.HOOKLINE_DATABASE_URL) ?? 'sqlite:./data/hookline.db',
     adminToken: nonEmpty(env.HOOKLINE_ADMIN_TOKEN),
-    mainKey: nonEmpty(env.HOOKLINE_MAIN_KEY),
+    mainKey: parseMainKey(env.HOOKLINE_MAIN_KEY),
     retryScheduleMs: parseRetrySchedule(env.HOOKLINE_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE),
     allowPrivateCidrs: parseList(env.HOOKLINE_ALLOW_PRIVATE_CIDRS),
     publicUrl: (nonEmpty(env.HOOKLINE_PUBLIC_URL) ?? `http://${listenText}`).replace(/\/+$/, ''),
@@ -112,5 +161,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: parseLogLevel(env.HOOKLINE_LOG_LEVEL),
     maxPayloadBytes: parsePositiveInteger(env, 'HOOKLINE_MAX_PAYLOAD_BYTES', 1024 * 1024),
     databasePoolSize: parsePositiveInteger(env, 'HOOKLINE_DATABASE_POOL_SIZE', 10),
+    secretRotationGraceMs: parseGraceSeconds(env.HOOKLINE_SECRET_ROTATION_GRACE) * 1000,
+    defaultSecretKind: parseSecretKind(env.HOOKLINE_DEFAULT_SECRET_KIND),
+    validatePayloads: parseBoolean('HOOKLINE_VALIDATE_PAYLOADS', env.HOOKLINE_VALIDATE_PAYLOADS),
   };
 }

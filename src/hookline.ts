@@ -6,7 +6,9 @@ import { DestinationGuard } from './delivery/destination-guard.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { listenForWork, publishWork, type Listener } from './queue/notifier.js';
+import { SecretCipher } from './signing/secret-cipher.js';
 import { openStore, type Store } from './store/database.js';
+import { prepareSecretEncryption } from './store/secret-encryption.js';
 import { purgeIdempotencyKeys } from './store/idempotency.js';
 import { ensureAdminToken } from './store/tokens.js';
 import { VERSION } from './version.js';
@@ -35,7 +37,7 @@ function formatAddress(api: FastifyInstance): string {
   return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
 }
 
-function createWorker(config: Config, store: Store, logger: Logger) {
+function createWorker(config: Config, store: Store, cipher: SecretCipher, logger: Logger) {
   const sender = new HttpSender({
     guard: new DestinationGuard(config.allowPrivateCidrs),
     timeoutMs: config.deliveryTimeoutMs,
@@ -44,6 +46,7 @@ function createWorker(config: Config, store: Store, logger: Logger) {
   const worker = new DeliveryWorker({
     store,
     sender,
+    cipher,
     logger,
     retryScheduleMs: config.retryScheduleMs,
     timeoutMs: config.deliveryTimeoutMs,
@@ -59,17 +62,28 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
     poolSize: config.databasePoolSize,
     onConnectionError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
+  const cipher = new SecretCipher(config.mainKey);
+  try {
+    await prepareSecretEncryption(store.db, cipher, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const { generated } = await ensureAdminToken(store, config.adminToken);
 
-  const delivery = role === 'api' ? null : createWorker(config, store, logger);
+  const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger);
   const worker = delivery?.worker ?? null;
   const api =
     role === 'worker'
       ? null
       : buildApi({
           store,
+          cipher,
           logger,
           maxBodyBytes: config.maxPayloadBytes,
+          secretRotationGraceMs: config.secretRotationGraceMs,
+          defaultSecretKind: config.defaultSecretKind,
+          validatePayloads: config.validatePayloads,
           onMessageAccepted: () => {
             worker?.notify();
             void publishWork(store, logger);

@@ -48,7 +48,7 @@ const eventTypeFields = {
   archived: { type: 'boolean' },
   deprecated: { type: 'boolean' },
   featureFlag: { type: ['string', 'null'], maxLength: 256, pattern: NAME_PATTERN },
-  schemas: { type: ['object', 'null'] },
+  schemas: { type: ['object', 'null'], additionalProperties: { type: 'object' } },
 };
 
 export const eventTypeIn = {
@@ -65,6 +65,9 @@ export const eventTypeUpdate = {
 
 export const eventTypePatch = { type: 'object', properties: eventTypeFields };
 
+/** A `whsec_` HMAC secret as in Svix, or a `whsk_` Ed25519 private key. */
+const endpointSecret = { type: ['string', 'null'], pattern: '^(whsec_|whsk_)?[a-zA-Z0-9+/=]{32,100}$' };
+
 const endpointFields = {
   url: { type: 'string', minLength: 1, maxLength: 65536 },
   description: { type: 'string', maxLength: 4096 },
@@ -79,7 +82,7 @@ const endpointFields = {
   throttleRate: rate,
   metadata,
   headers: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
-  secret: { type: ['string', 'null'], pattern: '^(whsec_)?[a-zA-Z0-9+/=]{32,100}$' },
+  secret: endpointSecret,
 };
 
 export const endpointIn = { type: 'object', required: ['url'], properties: endpointFields };
@@ -98,4 +101,28 @@ export const messageIn = {
     payloadRetentionHours: { type: ['integer', 'null'], minimum: 1 },
     application: { anyOf: [applicationIn, { type: 'null' }] },
   },
+};
+
+export const secretRotateIn = {
+  type: 'object',
+  properties: {
+    key: endpointSecret,
+    gracePeriodSeconds: { type: ['integer', 'null'], minimum: 0, maximum: 604800 },
+  },
+};
+
+const headerMap = { type: 'object', additionalProperties: { type: 'string' } };
+
+export const endpointHeadersIn = { type: 'object', required: ['headers'], properties: { headers: headerMap } };
+
+export const endpointHeadersPatchIn = {
+  type: 'object',
+  required: ['headers'],
+  properties: { headers: { type: 'object', additionalProperties: { type: ['string', 'null'] } } },
+};
+
+export const eventExampleIn = {
+  type: 'object',
+  required: ['eventType'],
+  properties: { eventType: eventTypeName, exampleIndex: { type: 'integer', minimum: 0 } },
 };

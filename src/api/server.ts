@@ -5,6 +5,8 @@ import Fastify, {
   type FastifyReply,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { SecretCipher } from '../signing/secret-cipher.js';
+import type { SecretKind } from '../signing/standard-webhooks.js';
 import type { Store } from '../store/database.js';
 import { installAuth } from './auth.js';
 import { installErrorHandlers } from './error-handler.js';
@@ -13,10 +15,13 @@ import { installPathValidation } from './path-params.js';
 import { installIdempotency } from './idempotency.js';
 import { applicationRoutes } from './routes/applications.js';
 import { attemptRoutes } from './routes/attempts.js';
+import { endpointHeaderRoutes } from './routes/endpoint-headers.js';
+import { endpointSecretRoutes } from './routes/endpoint-secrets.js';
 import { endpointRoutes } from './routes/endpoints.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { sendExampleRoutes } from './routes/send-example.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,6 +32,12 @@ declare module 'fastify' {
 
 export interface RouteContext {
   store: Store;
+  /** Encrypts endpoint secrets for storage and decrypts them for reading. */
+  cipher: SecretCipher;
+  secretRotationGraceMs: number;
+  defaultSecretKind: SecretKind;
+  /** Whether message payloads are checked against their event type's JSON Schema. */
+  validatePayloads: boolean;
   /** Called after a message and its deliveries are committed. */
   onMessageAccepted: () => void;
 }
@@ -75,7 +86,18 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     else request.log.debug(fields, 'request completed');
   });
 
-  for (const register of [healthRoutes, applicationRoutes, eventTypeRoutes, endpointRoutes, messageRoutes, attemptRoutes]) {
+  const routes = [
+    healthRoutes,
+    applicationRoutes,
+    eventTypeRoutes,
+    endpointRoutes,
+    endpointSecretRoutes,
+    endpointHeaderRoutes,
+    sendExampleRoutes,
+    messageRoutes,
+    attemptRoutes,
+  ];
+  for (const register of routes) {
     register(app, options);
   }
   return app;

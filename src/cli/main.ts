@@ -30,7 +30,12 @@ Settings come from environment variables (the README has the full table):
   HOOKLINE_MAX_PAYLOAD_BYTES largest API request body in bytes (default 1048576)
   HOOKLINE_LOG_LEVEL         trace, debug, info, warn, error, fatal or silent (default info)
   HOOKLINE_LOG_FORMAT        pretty for readable terminal output (default JSON lines)
-  HOOKLINE_MAIN_KEY, HOOKLINE_PUBLIC_URL, HOOKLINE_OPERATIONAL_WEBHOOK_URL
+  HOOKLINE_MAIN_KEY          key that encrypts endpoint secrets at rest, 16 characters or more
+                             (default unset: secrets are stored in clear)
+  HOOKLINE_SECRET_ROTATION_GRACE  seconds a rotated-out secret keeps signing (default 86400)
+  HOOKLINE_DEFAULT_SECRET_KIND  hmac or ed25519: the kind of new endpoint secrets (default hmac)
+  HOOKLINE_VALIDATE_PAYLOADS true to check payloads against event type schemas (default false)
+  HOOKLINE_PUBLIC_URL, HOOKLINE_OPERATIONAL_WEBHOOK_URL
                              reserved: read but not used yet
 `;
 

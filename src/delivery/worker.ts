@@ -11,7 +11,9 @@ import {
   type DeliveryJob,
 } from '../queue/deliveries.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
-import { sign } from '../signing/standard-webhooks.js';
+import type { SecretCipher } from '../signing/secret-cipher.js';
+import { signAll } from '../signing/standard-webhooks.js';
+import { signingSecrets } from '../store/endpoint-secrets.js';
 import { isDatabaseUnavailable } from '../store/availability.js';
 import type { Store } from '../store/database.js';
 import type { HttpSender, SendResult } from './http-sender.js';
@@ -28,6 +30,7 @@ const RECORD_TRIES = 4;
 export interface WorkerOptions {
   store: Store;
   sender: HttpSender;
+  cipher: SecretCipher;
   logger: Logger;
   retryScheduleMs: readonly number[];
   timeoutMs: number;
@@ -35,13 +38,18 @@ export interface WorkerOptions {
   userAgent: string;
 }
 
-/** Builds the request headers for one attempt: Standard Webhooks names plus the svix- names. */
+/**
+ * Builds the request headers for one attempt: Standard Webhooks names plus the svix- names.
+ * `secrets` are the endpoint's current secret and those still in their rotation grace period;
+ * the signature header carries one signature per secret.
+ */
 export function signedHeaders(
-  job: Pick<DeliveryJob, 'messageId' | 'secret' | 'payload' | 'headers'>,
+  job: Pick<DeliveryJob, 'messageId' | 'payload' | 'headers'>,
+  secrets: readonly string[],
   timestampSeconds: number,
   userAgent: string,
 ): Record<string, string> {
-  const signature = sign(job.secret, job.messageId, timestampSeconds, job.payload);
+  const signature = signAll(secrets, job.messageId, timestampSeconds, job.payload);
   const timestamp = String(timestampSeconds);
   return {
     ...job.headers,
@@ -201,11 +209,19 @@ export class DeliveryWorker {
   }
 
   private async attempt(job: DeliveryJob): Promise<void> {
-    const { sender, store, retryScheduleMs, userAgent } = this.options;
+    const { sender, store, cipher, retryScheduleMs, userAgent } = this.options;
     const log = this.logger.child({ appId: job.appId, endpointId: job.endpointId, messageId: job.messageId });
     const attemptNumber = job.attemptCount + 1;
 
-    const headers = signedHeaders(job, Math.floor(Date.now() / 1000), userAgent);
+    let headers: Record<string, string>;
+    try {
+      const secrets = signingSecrets(cipher, { secret: job.secret, previous_secrets: job.previousSecrets }, Date.now());
+      headers = signedHeaders(job, secrets, Math.floor(Date.now() / 1000), userAgent);
+    } catch (error) {
+      // The start-up key check makes this unexpected; the lease expires and the delivery is retried.
+      log.error({ err: error, attempt: attemptNumber }, 'signing failed: the endpoint secret could not be read');
+      return;
+    }
     const result = await sender.send({ url: job.url, headers, body: job.payload });
     const now = Date.now();
     // A manual resend is a single attempt: it never enters the retry schedule.

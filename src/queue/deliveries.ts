@@ -18,7 +18,10 @@ export interface DeliveryJob {
   eventType: string;
   payload: string;
   url: string;
+  /** The endpoint's secret column as stored, encrypted when a main key is set. */
   secret: string;
+  /** The endpoint's previous_secrets column as stored. */
+  previousSecrets: string;
   headers: Record<string, string>;
 }
 
@@ -76,6 +79,7 @@ export async function claimDueDeliveries(
       'm.payload as payload',
       'e.url as url',
       'e.secret as secret',
+      'e.previous_secrets as previousSecrets',
       'e.headers as headers',
     ])
     .where(

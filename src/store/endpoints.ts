@@ -41,11 +41,12 @@ function uidConflict(uid: string | null): ConflictError {
   return new ConflictError(`An endpoint with uid "${uid}" already exists in this application.`);
 }
 
+/** Inserts an endpoint. `secret` contains the secret columns as stored, encrypted or not. */
 export async function insertEndpoint(
   db: Kysely<Database>,
   appId: string,
   fields: EndpointFields,
-  secret: string,
+  secret: { secret: string; previous_secrets: string },
 ): Promise<EndpointRow> {
   const now = Date.now();
   const row: EndpointRow = {
@@ -53,7 +54,7 @@ export async function insertEndpoint(
     app_id: appId,
     ...toColumns(fields),
     disabled_reason: fields.disabled ? 'manual' : null,
-    secret,
+    ...secret,
     created_at: now,
     updated_at: now,
   };
@@ -153,4 +154,16 @@ export function endpointMatches(
   const channels = parseJsonList(endpoint.channels);
   if (!channels || channels.length === 0) return true;
   return (messageChannels ?? []).some((channel) => channels.includes(channel));
+}
+
+export async function updateEndpointHeaders(
+  db: Kysely<Database>,
+  id: string,
+  headers: Record<string, string>,
+): Promise<void> {
+  await db
+    .updateTable('endpoints')
+    .set({ headers: JSON.stringify(headers), updated_at: Date.now() })
+    .where('id', '=', id)
+    .execute();
 }

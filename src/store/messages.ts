@@ -18,6 +18,8 @@ export interface NewMessage {
   payload: string;
   channels: string[] | null;
   tags: string[] | null;
+  /** Deliver to this endpoint only, whatever its filters, as for an example message. */
+  onlyEndpointId?: string;
 }
 
 /**
@@ -51,8 +53,12 @@ export async function insertMessage(
     }
 
     const endpoints = await listEnabledEndpoints(trx, message.appId);
+    const matches = (endpoint: (typeof endpoints)[number]) =>
+      message.onlyEndpointId !== undefined
+        ? endpoint.id === message.onlyEndpointId
+        : endpointMatches(endpoint, message.eventType, message.channels);
     const deliveries: Selectable<DeliveryTable>[] = endpoints
-      .filter((endpoint) => endpointMatches(endpoint, message.eventType, message.channels))
+      .filter(matches)
       .map((endpoint) => ({
         id: `${row.id}:${endpoint.id}`,
         message_id: row.id,

@@ -36,7 +36,13 @@ export interface EndpointTable {
   disabled_reason: string | null;
   filter_types: string | null;
   channels: string | null;
+  /** The current signing secret; encrypted when HOOKLINE_MAIN_KEY is set. */
   secret: string;
+  /**
+   * JSON list of `{ key, expiresAt }`, the secrets replaced by rotation, newest first;
+   * encrypted as a whole when HOOKLINE_MAIN_KEY is set.
+   */
+  previous_secrets: string;
   rate_limit: number | null;
   throttle_rate: number | null;
   metadata: string;
@@ -107,6 +113,13 @@ export interface IdempotencyKeyTable {
   created_at: number;
 }
 
+/** Server-wide values, such as the check value of the secret encryption key. */
+export interface SettingTable {
+  name: string;
+  value: string;
+  updated_at: number;
+}
+
 export interface Database {
   applications: ApplicationTable;
   event_types: EventTypeTable;
@@ -116,4 +129,5 @@ export interface Database {
   attempts: AttemptTable;
   api_tokens: ApiTokenTable;
   idempotency_keys: IdempotencyKeyTable;
+  settings: SettingTable;
 }

@@ -18,6 +18,11 @@ export interface TestServer {
   dir: string;
   /** Sends a raw request to the API with the admin token, for cases the SDK cannot produce. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Stops the server and starts it again on the same database with `overrides` applied. When
+   * the start fails the error is thrown and the server stays stopped until the next restart.
+   */
+  restart(overrides?: Partial<Config>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,26 +50,37 @@ export async function startHookline(
   const hookline = await createHookline(config, logger);
   const address = await hookline.listen();
   const url = `http://${address}`;
-  const svix = new Svix(TEST_TOKEN, { serverUrl: url });
+  let running: Hookline | null = hookline;
 
-  return {
+  const server: TestServer = {
     url,
     token: TEST_TOKEN,
-    svix,
+    svix: new Svix(TEST_TOKEN, { serverUrl: url }),
     hookline,
     config,
     dir,
     fetch(path, init = {}) {
       const headers = new Headers(init.headers);
       if (!headers.has('authorization')) headers.set('authorization', `Bearer ${TEST_TOKEN}`);
-      return fetch(url + path, { ...init, headers });
+      return fetch(server.url + path, { ...init, headers });
+    },
+    async restart(overrides = {}) {
+      await running?.close();
+      running = null;
+      const restarted = await createHookline({ ...config, ...overrides }, logger);
+      running = restarted;
+      server.url = `http://${await restarted.listen()}`;
+      server.svix = new Svix(TEST_TOKEN, { serverUrl: server.url });
+      server.hookline = restarted;
     },
     async close() {
-      await hookline.close();
+      await running?.close();
+      running = null;
       await database.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */

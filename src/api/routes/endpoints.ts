@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ValidationError } from '../../errors.js';
-import { generateSecret, normalizeSecret } from '../../signing/standard-webhooks.js';
+import { checkSecret, generateSecret, normalizeSecret, type SecretKind } from '../../signing/standard-webhooks.js';
 import { requireApplication } from '../../store/applications.js';
 import {
   deleteEndpoint,
@@ -118,7 +118,16 @@ function endpointFields(body: EndpointBody, base?: EndpointRow): EndpointFields 
   };
 }
 
-export function endpointRoutes(app: FastifyInstance, { store }: RouteContext): void {
+/** Returns the caller's secret with its prefix, or a new one of `defaultKind`; rejects unusable `whsk_` keys. */
+export function chooseSecret(supplied: string | null | undefined, defaultKind: SecretKind, loc: string[]): string {
+  if (!supplied) return generateSecret(defaultKind);
+  const secret = normalizeSecret(supplied);
+  const problem = checkSecret(secret);
+  if (problem) throw ValidationError.single(loc, problem);
+  return secret;
+}
+
+export function endpointRoutes(app: FastifyInstance, { store, cipher, defaultSecretKind }: RouteContext): void {
   const { db } = store;
 
   app.get<{ Params: AppParams }>('/api/v1/app/:app_id/endpoint', async (request) => {
@@ -134,9 +143,10 @@ export function endpointRoutes(app: FastifyInstance, { store }: RouteContext): v
       const application = await requireApplication(db, request.params.app_id);
       const fields = endpointFields(request.body);
       await validateFilterTypes(db, fields.filterTypes);
-      const secret = request.body.secret ? normalizeSecret(request.body.secret) : generateSecret();
+      const secret = chooseSecret(request.body.secret, defaultSecretKind, ['body', 'secret']);
 
-      const row = await insertEndpoint(db, application.id, fields, secret);
+      const sealed = { secret: cipher.seal(secret), previous_secrets: cipher.seal('[]') };
+      const row = await insertEndpoint(db, application.id, fields, sealed);
       request.log.info({ appId: application.id, endpointId: row.id }, 'endpoint created');
       return reply.code(201).send(endpointOut(row));
     },
@@ -182,11 +192,5 @@ export function endpointRoutes(app: FastifyInstance, { store }: RouteContext): v
     await deleteEndpoint(db, endpoint.id);
     request.log.info({ appId: application.id, endpointId: endpoint.id }, 'endpoint deleted');
     return reply.code(204).send();
-  });
-
-  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/secret', async (request) => {
-    const application = await requireApplication(db, request.params.app_id);
-    const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
-    return { key: endpoint.secret };
   });
 }

@@ -9,6 +9,7 @@ import {
   type EventTypeFields,
   type EventTypeRow,
 } from '../../store/event-types.js';
+import { assertCompilableSchemas } from '../payload-validation.js';
 import { readBoolean, readPage } from '../query.js';
 import { eventTypeIn, eventTypePatch, eventTypeUpdate } from '../schemas.js';
 import { eventTypeOut, pageOut } from '../serializers.js';
@@ -26,6 +27,7 @@ interface EventTypeBody {
 type NameParams = { event_type_name: string };
 
 function eventTypeFields(body: EventTypeBody, base?: EventTypeRow): EventTypeFields {
+  assertCompilableSchemas(body.schemas);
   return {
     description: body.description ?? base?.description ?? '',
     archived: body.archived ?? (base ? base.archived === 1 : false),

@@ -10,6 +10,8 @@ import { messageIn } from '../schemas.js';
 import { messageOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
 import { applicationFields } from './applications.js';
+import { findEventType } from '../../store/event-types.js';
+import { assertPayloadMatches } from '../payload-validation.js';
 
 interface MessageBody {
   eventType: string;
@@ -29,7 +31,7 @@ function payloadText(request: FastifyRequest<{ Body: MessageBody }>): string {
   return raw ?? JSON.stringify(request.body.payload);
 }
 
-export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }: RouteContext): void {
+export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, validatePayloads }: RouteContext): void {
   const { db } = store;
 
   app.post<{ Params: AppParams; Body: MessageBody }>(
@@ -42,6 +44,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }
       const withContent = readBoolean(request.query as never, 'with_content', true);
       let application = await findApplication(db, request.params.app_id);
       assertNotIdShaped(body.eventId, 'msg', ['body', 'eventId']);
+      if (validatePayloads) assertPayloadMatches(await findEventType(db, body.eventType), body.payload);
       if (!application && body.application) {
         assertSameUid(request.params.app_id, body.application.uid, ['body', 'application', 'uid']);
         const fields = applicationFields({ uid: request.params.app_id, ...body.application });
