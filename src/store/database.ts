@@ -112,28 +112,6 @@ function openPostgres(url: string, options: StoreOptions): Store {
   };
 }
 
-/** Tries to apply migrations before giving up on a concurrently dropped schema. */
-const MIGRATION_TRIES = 5;
-
-/**
- * Applies migrations, trying again when PostgreSQL reports an undefined schema (3F000). Kysely's
- * migrator lists the tables of every schema it may use, and that query fails when another
- * process drops some unrelated schema while it runs. Our own schema exists by now, so the
- * retry only passes that race; a real problem fails every try and is thrown.
- */
-async function migrateWithRetries(db: Kysely<unknown>, schema: string): Promise<void> {
-  for (let tryNumber = 1; ; tryNumber++) {
-    try {
-      await migrateToLatest(db, schema);
-      return;
-    } catch (error) {
-      const undefinedSchema = (error as { code?: string } | null)?.code === '3F000';
-      if (!undefinedSchema || tryNumber >= MIGRATION_TRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * tryNumber));
-    }
-  }
-}
-
 /**
  * Creates the schema if needed and applies migrations while holding an advisory lock, so
  * several processes starting at once against one database do not race.
@@ -143,7 +121,7 @@ async function preparePostgres(store: Store, schema: string | null): Promise<voi
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_ID})`.execute(connection);
     try {
       if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(connection);
-      await migrateWithRetries(connection as Kysely<unknown>, schema ?? 'public');
+      await migrateToLatest(connection as Kysely<unknown>);
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.execute(connection);
     }

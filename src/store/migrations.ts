@@ -1,4 +1,4 @@
-import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import { initial } from './migrations/0001-initial.js';
 import { endpointSecrets } from './migrations/0002-endpoint-secrets.js';
 
@@ -11,17 +11,33 @@ const migrations: Record<string, Migration> = {
   '0002_endpoint_secrets': endpointSecrets,
 };
 
-const provider: MigrationProvider = {
-  getMigrations: async () => migrations,
-};
+/** Records which migrations ran, in the same schema as Hookline's tables. */
+const MIGRATION_TABLE = 'hookline_migrations';
 
 /**
- * Applies pending migrations. On PostgreSQL, `schema` names where Kysely keeps its bookkeeping
- * tables; without it Kysely would find a same-named table in any schema of the database.
+ * Applies pending migrations in name order, each in its own transaction together with its
+ * record. It looks only at its own table: a migrator that lists every schema's tables fails
+ * when another process drops a schema meanwhile. On PostgreSQL the caller holds an advisory
+ * lock, so processes starting together apply each migration once.
  */
-export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  // The tables differ per migration, so the builder is used untyped here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const untyped = db as Kysely<any>;
+  await untyped.schema
+    .createTable(MIGRATION_TABLE)
+    .ifNotExists()
+    .addColumn('name', 'text', (column) => column.primaryKey())
+    .addColumn('applied_at', 'bigint', (column) => column.notNull())
+    .execute();
 
+  const rows = (await untyped.selectFrom(MIGRATION_TABLE).select('name').execute()) as Array<{ name: string }>;
+  const applied = new Set(rows.map((row) => row.name));
+  for (const name of Object.keys(migrations).sort()) {
+    if (applied.has(name)) continue;
+    await untyped.transaction().execute(async (trx) => {
+      await migrations[name]!.up(trx);
+      await trx.insertInto(MIGRATION_TABLE).values({ name, applied_at: Date.now() }).execute();
+    });
+  }
+}

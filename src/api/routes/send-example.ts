@@ -52,7 +52,7 @@ export function sendExampleRoutes(app: FastifyInstance, { store, onMessageAccept
       const eventType = await requireEventType(db, request.body.eventType);
       const payload = examplePayload(eventType, request.body.exampleIndex);
 
-      const { row } = await insertMessage(db, {
+      const { row } = await insertMessage(store.writes, {
         appId: application.id,
         eventType: eventType.name,
         eventId: null,
