@@ -70,6 +70,7 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
           store,
           logger,
           maxBodyBytes: config.maxPayloadBytes,
+          publicUrl: config.publicUrl,
           onMessageAccepted: () => {
             worker?.notify();
             void publishWork(store, logger);

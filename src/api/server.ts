@@ -17,6 +17,9 @@ import { endpointRoutes } from './routes/endpoints.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { destinationRoutes } from '../inbound/routes/destinations.js';
+import { receiveRoutes } from '../inbound/routes/receive.js';
+import { sourceRoutes } from '../inbound/routes/sources.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,6 +37,8 @@ export interface RouteContext {
 export interface ApiOptions extends RouteContext {
   logger: Logger;
   maxBodyBytes: number;
+  /** The base URL providers use to reach this server; builds each source's `ingestUrl`. */
+  publicUrl: string;
 }
 
 export function buildApi(options: ApiOptions): FastifyInstance {
@@ -78,5 +83,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   for (const register of [healthRoutes, applicationRoutes, eventTypeRoutes, endpointRoutes, messageRoutes, attemptRoutes]) {
     register(app, options);
   }
+  sourceRoutes(app, options);
+  destinationRoutes(app, options);
+  receiveRoutes(app, options);
   return app;
 }
