@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { sign as signGithub } from '@octokit/webhooks-methods';
 import { Webhook } from 'standardwebhooks';
 import Stripe from 'stripe';
@@ -284,5 +285,52 @@ describe('shopify and generic HMAC verifiers', () => {
     const digest = (timestamp: number) => createHmac('sha256', 'tmpl').update(`${timestamp}.${body}`).digest('hex');
     assert.equal(outcome(verify, { body, headers: { 'x-sig': digest(NOW), 'x-ts': String(NOW) } }), 'accepted');
     assert.equal(outcome(verify, { body, headers: { 'x-sig': digest(NOW - 301), 'x-ts': String(NOW - 301) } }), 'timestamp_too_old');
+  });
+});
+
+describe('verifiers on arbitrary input', () => {
+  const verifiers: Record<string, Verifier> = {
+    svix: createVerifier('svix', { secret: 'whsec_YzA3LXN0YW5kYXJkLXdlYmhvb2tzLWtleS0zMmJ5dGU=' }),
+    stripe: createVerifier('stripe', { secret: 'whsec_fuzz' }),
+    github: createVerifier('github', { secret: 'fuzz', allowLegacySha1: true }),
+    shopify: createVerifier('shopify', { secret: 'fuzz' }),
+    slack: createVerifier('slack', { secret: 'fuzz' }),
+    twilio: createVerifier('twilio', { secret: 'fuzz' }),
+    generic: createVerifier('generic-hmac', { secret: 'fuzz', header: 'X-Sig', template: '{id}.{timestamp}.{body}', timestampHeader: 'X-Ts', idHeader: 'X-Id' }),
+  };
+  const names = [
+    'webhook-id', 'webhook-timestamp', 'webhook-signature', 'svix-signature', 'stripe-signature', 'x-hub-signature-256',
+    'x-hub-signature', 'x-shopify-hmac-sha256', 'x-slack-signature', 'x-slack-request-timestamp', 'x-twilio-signature',
+    'x-sig', 'x-ts', 'x-id',
+  ];
+
+  it('rejects any bytes and headers with a 4xx code', () => {
+    const headerValue = fc.oneof(fc.string(), fc.constantFrom('v1,', 't=1,v1=', 'sha256=', 'v0=', '1700000000', 'v1,AAAA', '=', ','));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), fc.dictionary(fc.constantFrom(...names), headerValue), (body, headers) => {
+        for (const [type, verify] of Object.entries(verifiers)) {
+          try {
+            verify({ body, headers, url: 'https://hooks.example.test/in/src_fuzz?a=1' }, at);
+          } catch (error) {
+            assert.ok(error instanceof WebhookVerificationError, `${type} threw ${String(error)}`);
+            assert.ok(error.statusCode >= 400 && error.statusCode < 500, `${type} returned ${error.statusCode}`);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('twilio JSON requests', () => {
+  it('checks bodySHA256 against the body', () => {
+    const body = '{"event":"call.completed"}';
+    const hash = createHash('sha256').update(body).digest('hex');
+    const url = `https://hooks.example.test/in/src_t?bodySHA256=${hash}`;
+    const signature = createHmac('sha1', 'json-token').update(url).digest('base64');
+    const verify = twilioVerifier({ secret: 'json-token' });
+    const headers = { 'x-twilio-signature': signature };
+    assert.equal(outcome(verify, { body, headers, url }), 'accepted');
+    assert.equal(outcome(verify, { body: body.replace('completed', 'failed'), headers, url }), 'signature_mismatch');
   });
 });

@@ -294,6 +294,27 @@ describe('inbound sources', () => {
     assert.equal(counts.payload_too_large, 1);
   });
 
+  it('answers odd requests with a 4xx', async () => {
+    const source = await createSource('stripe', { secret: 'whsec_odd' });
+    const cases: Array<[string, Record<string, string>, string | Buffer | undefined]> = [
+      ['no content type', {}, '{"id":"evt_1"}'],
+      ['no body', {}, undefined],
+      ['invalid content type', { 'content-type': ';;;/' }, 'x'],
+      ['latin-1 charset', { 'content-type': 'text/plain; charset=iso-8859-1' }, Buffer.from([0xe9, 0xff, 0x00])],
+      ['bad signature header', { 'stripe-signature': 't=abc,v1=zz,v1' }, '{}'],
+      ['huge timestamp', { 'stripe-signature': `t=${'9'.repeat(40)},v1=${'0'.repeat(64)}` }, '{}'],
+      ['unsupported encoding', { 'content-encoding': 'compress' }, '{}'],
+    ];
+    for (const [name, headers, body] of cases) {
+      const response = await fetch(`${server.url}/in/${source.id}`, { method: 'POST', headers, ...(body === undefined ? {} : { body }) });
+      assert.ok(response.status >= 400 && response.status < 500, `${name}: ${response.status}`);
+    }
+    const unknown = await post(source, '{}', {});
+    assert.equal(unknown.status, 401);
+    const missing = await fetch(`${server.url}/in/src_missing`, { method: 'POST', body: '{}' });
+    assert.equal(missing.status, 404);
+  });
+
   /** Sends headers, then up to `chunks` chunks of 16 KiB while waiting for the response status. */
   function rawPost(path: string, headers: Record<string, string>, chunks: number): Promise<number> {
     const { hostname, port } = new URL(server.url);

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { RouteContext } from '../../api/server.js';
+import { LogLimiter } from '../../logger.js';
 import { insertMessage } from '../../store/messages.js';
 import { forwardedEvent, slackChallenge } from '../forwarded-event.js';
 import { checkContentLength, contentCoding, inflateGzip, readRawBody } from '../read-body.js';
@@ -30,18 +31,22 @@ async function verifyRequest(source: SourceRow, request: ReceiveRequest, publicU
   const wire = raw ? await readRawBody(raw, settings.maxBodyBytes) : Buffer.alloc(0);
   const decoded = coding === 'gzip' ? await inflateGzip(wire, settings.maxBodyBytes) : wire;
 
+  // Providers that sign the URL (Twilio) signed the public one, not what a proxy forwarded here.
+  const queryStart = request.url.indexOf('?');
+  const url = publicUrl + ingestPath(request.params.source_id) + (queryStart < 0 ? '' : request.url.slice(queryStart));
+  const signedBody = settings.signedBody === 'decompressed' ? decoded : wire;
   const verify = createVerifier(source.type, config);
-  const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-  const verified = verify(
-    { body: settings.signedBody === 'decompressed' ? decoded : wire, headers: request.headers, url: publicUrl + request.url.split('?')[0] + query },
-    { toleranceSeconds: settings.toleranceSeconds },
-  );
+  const verified = verify({ body: signedBody, headers: request.headers, url }, { toleranceSeconds: settings.toleranceSeconds });
   return { body: decoded, deliveryId: verified.deliveryId };
 }
 
+/** At most this many rejection lines per minute per process; the stored counts stay exact. */
+const rejectionLogs = new LogLimiter(60, 60_000);
+
 /** Logs and counts a rejected (or duplicate) request; the log carries no header or secret. */
 async function recordRejection(context: RouteContext, source: SourceRow, request: ReceiveRequest, reason: string) {
-  request.log.warn({ sourceId: source.id, reason }, 'inbound request rejected');
+  const dropped = rejectionLogs.take();
+  if (dropped !== null) request.log.warn({ sourceId: source.id, reason, dropped }, 'inbound request rejected');
   try {
     await countRejection(context.store.db, source.id, reason);
   } catch (error) {
