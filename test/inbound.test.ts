@@ -80,8 +80,16 @@ describe('inbound sources', () => {
     assert.equal(created.ingestUrl, `https://hooks.example.test/in/${created.id}`);
     const fetched = await server.svix.ingest.source.get(created.id);
     assert.equal(fetched.name, 'billing');
+    const endpoint = await server.svix.ingest.endpoint.create(created.id, { url: 'http://127.0.0.1:9/', uid: 'billing-service' });
+    const endpoints = await server.svix.ingest.endpoint.list(created.id);
+    assert.deepEqual(endpoints.data.map((item) => item.id), [endpoint.id]);
+    const renamed = await server.svix.ingest.endpoint.update(created.id, 'billing-service', { url: 'http://127.0.0.1:9/v2' });
+    assert.equal(renamed.url, 'http://127.0.0.1:9/v2');
+    await server.svix.ingest.endpoint.delete(created.id, endpoint.id);
     const raw = (await (await server.fetch(`/ingest/api/v1/source/${created.id}`)).json()) as { config: object };
     assert.deepEqual(raw.config, {}, 'the secret is never returned');
+    const updated = await server.svix.ingest.source.update(created.id, { name: 'billing-eu', type: 'stripe', config: { secret: 'whsec_sdk2' } });
+    assert.equal(updated.name, 'billing-eu');
     const list = await server.svix.ingest.source.list();
     assert.ok(list.data.some((source) => source.id === created.id));
     await server.svix.ingest.source.delete(created.id);
@@ -235,6 +243,15 @@ describe('inbound sources', () => {
     assert.deepEqual(Buffer.from(envelope.bodyBase64, 'base64'), form);
     assert.equal(envelope.contentType, 'application/x-www-form-urlencoded');
     assert.equal(await settledCount(slack.target), 1, 'the challenge is not forwarded');
+    assert.equal((await stats(slack)).signature_missing, 1);
+
+    // Slack retries an event with a new timestamp and signature but the same event_id.
+    const event = '{"type":"event_callback","event_id":"Ev0C24","event":{"type":"app_mention","text":"hi"}}';
+    assert.equal((await post(slack, event, { 'content-type': 'application/json', ...slackSign(event) })).status, 200);
+    const retryHeaders = { 'content-type': 'application/json', 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' };
+    assert.equal((await post(slack, event, { ...retryHeaders, ...slackSign(event, nowSeconds() + 3) })).status, 200);
+    assert.equal(await settledCount(slack.target), 2, 'the command and the event, each once');
+    assert.equal((await stats(slack)).duplicate, 1);
 
     const twilio = await createSource('twilio', { secret: 'twilio-inbound-token' });
     const params = 'Body=Hello&From=%2B15550000001&MessageSid=SM1&To=%2B15550000002';
