@@ -285,6 +285,15 @@ describe('inbound sources', () => {
     assert.ok(bomb.length < 100 * 1024);
     assert.equal((await post(source, bomb, headers)).status, 413);
     assert.equal((await post(source, wire, { ...headers, 'content-encoding': 'br' })).status, 415);
+
+    // A sender that signs the compressed bytes is verified before inflating.
+    const wireSigned = await createSource('generic-hmac', { secret: 'c35-wire-secret', header: 'X-Signature' });
+    const wireSignature = createHmac('sha256', 'c35-wire-secret').update(wire).digest('hex');
+    assert.equal((await post(wireSigned, wire, { ...headers, 'x-signature': wireSignature })).status, 200);
+    const [inflated] = await wireSigned.target.waitForRequests(1);
+    assert.equal(inflated!.body.toString('utf8'), json);
+    const uncompressedSignature = createHmac('sha256', 'c35-wire-secret').update(json).digest('hex');
+    assert.equal((await post(wireSigned, wire, { ...headers, 'x-signature': uncompressedSignature })).status, 401);
   });
 
   it('accepts an unsigned source on a trusted network', async () => {

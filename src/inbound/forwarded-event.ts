@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** What an accepted request becomes: a message of the source's application. */
+/** The message an accepted request becomes in the source's application. */
 export interface ForwardedEvent {
   eventType: string;
   /** The JSON text sent to every destination. */

@@ -12,8 +12,8 @@ export interface SourceSettings {
   /** The largest body accepted, counted on the wire and again after gzip is inflated. */
   maxBodyBytes: number;
   /**
-   * Which bytes the provider signs when it sends `Content-Encoding: gzip`: the compressed bytes
-   * as sent (`wire`, the default) or the body after inflating (`decompressed`).
+   * The bytes the provider signs when it sends `Content-Encoding: gzip`: the compressed bytes as
+   * sent (`wire`, the default) or the body after inflating (`decompressed`).
    */
   signedBody: 'wire' | 'decompressed';
 }

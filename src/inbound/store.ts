@@ -91,7 +91,7 @@ export function listSources(db: Kysely<Database>, request: PageRequest): Promise
   return fetchPage(db.selectFrom('ingest_sources').selectAll(), 'id', (row) => row.id, request);
 }
 
-/** Adds one to a source's count for `reason`; concurrent writers never lose an increment. */
+/** Adds one to a source's count for `reason`. The upsert is atomic, so concurrent writers lose no increment. */
 export async function countRejection(db: Kysely<Database>, sourceId: string, reason: string): Promise<void> {
   const now = Date.now();
   await db

@@ -1,5 +1,5 @@
 /**
- * Why a request failed verification. Each reason is a stable code that the ingest route
+ * The reason a request failed verification: a stable code that the ingest route
  * returns and counts, so an operator can tell a missing header from a forged signature.
  */
 export type RejectionReason =

@@ -17,7 +17,7 @@ export interface GenericHmacConfig {
   /** Accept spaces between the prefix and the digest (`sha256= abc`); off by default. */
   allowSpaceAfterPrefix?: boolean;
   /**
-   * What is signed: `{body}` by default. `{timestamp}` and `{id}` are replaced by the values of
+   * The signed content, `{body}` by default. `{timestamp}` and `{id}` are replaced by the values of
    * `timestampHeader` and `idHeader`, for example `{timestamp}.{body}`.
    */
   template?: string;

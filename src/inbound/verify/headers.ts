@@ -8,16 +8,16 @@ export type HeaderInput =
  * joined with ", " as HTTP folds them.
  */
 export function readHeader(headers: HeaderInput, name: string): string | undefined {
-  const wanted = name.toLowerCase();
+  const lowerName = name.toLowerCase();
   if (typeof (headers as { get?: unknown }).get === 'function') {
-    return (headers as { get(name: string): string | null }).get(wanted) ?? undefined;
+    return (headers as { get(name: string): string | null }).get(lowerName) ?? undefined;
   }
 
   const record = headers as Record<string, string | string[] | undefined>;
-  const exact = record[wanted];
+  const exact = record[lowerName];
   if (exact !== undefined) return Array.isArray(exact) ? exact.join(', ') : exact;
   for (const [key, value] of Object.entries(record)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
+    if (key.toLowerCase() !== lowerName || value === undefined) continue;
     return Array.isArray(value) ? value.join(', ') : value;
   }
   return undefined;

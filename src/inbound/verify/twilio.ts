@@ -28,10 +28,16 @@ export function twilioUrlVariants(url: string): string[] {
   return [url, `${scheme}${host}${port ? '' : defaultPort}${rest}`];
 }
 
+/** Orders strings by UTF-16 code units, as Twilio's own libraries sort parameter names. */
+function compareText(left: string, right: string): number {
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
+}
+
 /** Builds `name + value` for every form parameter, sorted by name then value, as Twilio signs them. */
 function formString(body: Uint8Array): string {
   const params = [...new URLSearchParams(Buffer.from(body).toString('utf8'))];
-  params.sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  params.sort(([nameA, valueA], [nameB, valueB]) => compareText(nameA, nameB) || compareText(valueA, valueB));
   return params.map(([name, value]) => name + value).join('');
 }
 

@@ -16,7 +16,7 @@ export interface VerifyOptions {
   toleranceSeconds?: number;
 }
 
-/** What a verified request tells about itself. */
+/** The delivery id and timestamp of a verified request. */
 export interface VerifiedRequest {
   /** The provider's id for this delivery, used to drop replays; undefined when it sends none. */
   deliveryId: string | undefined;
