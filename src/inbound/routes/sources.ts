@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../errors.js';
 import { assertNotIdShaped } from '../../api/path-params.js';
 import { readPage } from '../../api/query.js';
-import { pageOut } from '../../api/serializers.js';
+import { iso, pageOut } from '../../api/serializers.js';
 import type { RouteContext } from '../../api/server.js';
 import { readSettings, SECRET_FIELDS } from '../settings.js';
 import {
@@ -58,10 +58,6 @@ function sourceFields(body: SourceBody): SourceFields {
     throw error;
   }
   return { name: body.name, uid: body.uid ?? null, type: body.type, config, metadata: body.metadata ?? {} };
-}
-
-function iso(millis: number): string {
-  return new Date(Number(millis)).toISOString();
 }
 
 /** Renders a source in the Svix shape; secrets in its config are never returned. */

@@ -1,19 +1,10 @@
 import { WebhookVerificationError } from './errors.js';
 import { readHeader } from './headers.js';
+import { readJsonString } from './json-field.js';
 import { decodeDigest, digestsEqual, hmac, requireRawBody, utf8 } from './hmac.js';
 import { checkSecrets } from './secrets.js';
 import { assertFresh, DEFAULT_TOLERANCE_SECONDS, parseTimestamp } from './timestamp.js';
 import { nowSeconds, type Verifier } from './types.js';
-
-/** Returns the Events API `event_id` of a JSON body, read only after its signature matched. */
-function eventId(body: Uint8Array): string | undefined {
-  try {
-    const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as { event_id?: unknown };
-    return typeof parsed.event_id === 'string' ? parsed.event_id : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Creates a Slack verifier: `v0=` hex HMAC-SHA256 of `v0:{timestamp}:` followed by the body
@@ -36,6 +27,6 @@ export function slackVerifier(config: { secret: string | string[] }): Verifier {
     }
 
     assertFresh(timestamp, nowSeconds(options), options?.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS);
-    return { deliveryId: eventId(body) ?? `${timestamp}.${header}`, timestamp };
+    return { deliveryId: readJsonString(body, 'event_id') ?? `${timestamp}.${header}`, timestamp };
   };
 }

@@ -1,5 +1,6 @@
 import { WebhookVerificationError } from './errors.js';
 import { readHeader } from './headers.js';
+import { readJsonString } from './json-field.js';
 import { decodeDigest, digestsEqual, hmac, requireRawBody, utf8 } from './hmac.js';
 import { checkSecrets } from './secrets.js';
 import { assertFresh, DEFAULT_TOLERANCE_SECONDS, parseTimestamp } from './timestamp.js';
@@ -21,16 +22,6 @@ function parseStripeHeader(value: string): { timestamp: string | undefined; dige
     if (digest) digests.push(digest);
   }
   return { timestamp, digests };
-}
-
-/** Returns the top-level `id` of a JSON event, read only after its signature matched. */
-function eventId(body: Uint8Array): string | undefined {
-  try {
-    const parsed = JSON.parse(Buffer.from(body).toString('utf8')) as { id?: unknown };
-    return typeof parsed.id === 'string' ? parsed.id : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -57,6 +48,6 @@ export function stripeVerifier(config: { secret: string | string[] }): Verifier 
     if (!matched) throw new WebhookVerificationError('signature_mismatch', 'No v1 signature matches.');
 
     assertFresh(timestamp, nowSeconds(options), options?.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS);
-    return { deliveryId: eventId(body), timestamp };
+    return { deliveryId: readJsonString(body, 'id'), timestamp };
   };
 }
