@@ -268,6 +268,83 @@ describe('inbound sources', () => {
     assert.deepEqual(verifyForwarded(twilio.secret, sms!), { contentType: 'application/x-www-form-urlencoded', body: params });
   });
 
+  /** Per provider: a config, and headers that sign `body` with `id` at `seconds`. */
+  const signers: Record<string, { config: Record<string, unknown>; timestamped: boolean; sign: (body: Buffer, id: string, seconds: number) => Promise<Record<string, string>> | Record<string, string> }> = {
+    svix: {
+      config: { secret: 'whsec_' + Buffer.from('tamper-standard-webhooks-key-32b').toString('base64') },
+      timestamped: true,
+      sign: (body, id, seconds) => ({
+        'webhook-id': id,
+        'webhook-timestamp': String(seconds),
+        'webhook-signature': new Webhook('whsec_' + Buffer.from('tamper-standard-webhooks-key-32b').toString('base64')).sign(id, new Date(seconds * 1000), body.toString('utf8')),
+      }),
+    },
+    stripe: {
+      config: { secret: 'whsec_tamper' },
+      timestamped: true,
+      sign: (body, _id, seconds) => ({ 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload: body.toString('utf8'), secret: 'whsec_tamper', timestamp: seconds }) }),
+    },
+    github: {
+      config: { secret: 'gh-tamper' },
+      timestamped: false,
+      sign: async (body, id) => ({ 'x-hub-signature-256': await signGithub('gh-tamper', body.toString('utf8')), 'x-github-delivery': id }),
+    },
+    shopify: {
+      config: { secret: 'shpss_tamper' },
+      timestamped: false,
+      sign: (body, id) => ({ 'x-shopify-hmac-sha256': createHmac('sha256', 'shpss_tamper').update(body).digest('base64'), 'x-shopify-webhook-id': id }),
+    },
+    slack: {
+      config: { secret: 'slack-tamper' },
+      timestamped: true,
+      sign: (body, _id, seconds) => ({
+        'x-slack-request-timestamp': String(seconds),
+        'x-slack-signature': 'v0=' + createHmac('sha256', 'slack-tamper').update(`v0:${seconds}:`).update(body).digest('hex'),
+      }),
+    },
+    'generic-hmac': {
+      config: { secret: 'generic-tamper', header: 'X-Signature', prefix: 'sha256=', template: '{timestamp}.{body}', timestampHeader: 'X-Timestamp', idHeader: 'X-Event-Id' },
+      timestamped: true,
+      sign: (body, id, seconds) => ({
+        'x-signature': 'sha256=' + createHmac('sha256', 'generic-tamper').update(`${seconds}.`).update(body).digest('hex'),
+        'x-timestamp': String(seconds),
+        'x-event-id': id,
+      }),
+    },
+  };
+
+  for (const [type, signer] of Object.entries(signers)) {
+    it(`${type}: rejects tampering, staleness and replays`, async () => {
+      const source = await createSource(type, signer.config);
+      const body = (id: string) => Buffer.from(JSON.stringify({ id, event_id: id, type: 'tamper.test', data: { n: 1 } }));
+      const send = async (payload: Buffer, headers: Record<string, string>) =>
+        (await post(source, payload, { 'content-type': 'application/json', ...headers })).status;
+
+      const original = body('evt_tamper_1');
+      const headers = await signer.sign(original, 'evt_tamper_1', nowSeconds());
+      assert.equal(await send(original, headers), 200);
+      const [forwarded] = await source.target.waitForRequests(1);
+      assert.deepEqual(forwarded!.body, original);
+      verifyForwarded(source.secret, forwarded!);
+
+      assert.equal(await send(original, headers), 200, 'a replay is acknowledged');
+
+      const other = body('evt_tamper_2');
+      const otherHeaders = await signer.sign(other, 'evt_tamper_2', nowSeconds());
+      const flipped = Buffer.from(other);
+      const index = flipped.length - 3;
+      flipped[index] = flipped[index]! ^ 0x01;
+      assert.equal(await send(flipped, otherHeaders), 401, 'one byte changed');
+
+      if (signer.timestamped) {
+        const stale = await signer.sign(other, 'evt_tamper_2', nowSeconds() - 400);
+        assert.equal(await send(other, stale), 401, 'stale timestamp');
+      }
+      assert.equal(await settledCount(source.target), 1);
+      assert.equal((await stats(source)).duplicate, 1);
+    });
+  }
+
   it('verifies a gzip body by its uncompressed bytes', async () => {
     const source = await createSource('generic-hmac', { secret: 'c35-api-secret', header: 'X-Signature', signedBody: 'decompressed', maxBodyBytes: 1024 * 1024 });
     const json = '{"type":"message.new","message":{"text":"hi"}}';
