@@ -69,6 +69,9 @@ function toEventId(deliveryId: string | undefined): string | null {
 }
 
 /**
+ * TODO: provider headers (X-GitHub-Event, X-Shopify-Topic, ...) are not forwarded; destinations
+ * see them only as the event type, because a message stores no request headers.
+ *
  * Builds the forwarded message. A JSON object body in UTF-8 is forwarded byte for byte. Any
  * other body (a form, plain text, bytes that are not UTF-8) is wrapped in a JSON envelope:
  * `{"contentType", "body"}` for UTF-8 text, `{"contentType", "bodyBase64"}` otherwise.

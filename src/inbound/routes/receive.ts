@@ -86,7 +86,8 @@ async function receive(context: RouteContext & { publicUrl: string }, request: R
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
     // A replay of an accepted request: acknowledge it so the provider stops retrying, but do
-    // not forward it again.
+    // not forward it again. TODO: delivery ids live as long as their messages; nothing expires
+    // them, so this dedup window has no upper bound yet.
     await recordRejection(context, source, request, 'duplicate');
     return reply.code(200).send({ status: 'duplicate' });
   }
