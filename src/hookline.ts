@@ -84,6 +84,7 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
           secretRotationGraceMs: config.secretRotationGraceMs,
           defaultSecretKind: config.defaultSecretKind,
           validatePayloads: config.validatePayloads,
+          publicUrl: config.publicUrl,
           onMessageAccepted: () => {
             worker?.notify();
             void publishWork(store, logger);

@@ -41,7 +41,9 @@ describe('three processes on one database', { skip: postgresOnly }, () => {
       HOOKLINE_ADMIN_TOKEN: TEST_TOKEN,
       HOOKLINE_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
       HOOKLINE_RETRY_SCHEDULE: '0.5,0.5,0.5',
-      HOOKLINE_DELIVERY_TIMEOUT: '2',
+      // A lease lasts twice this plus 5 s. On a busy machine an attempt and its record can take
+      // seconds, and a lease that runs out before then lets another worker send a duplicate.
+      HOOKLINE_DELIVERY_TIMEOUT: '5',
     };
     // All three start at once against an empty schema, so migrations race unless locked.
     const starting = [['--role', 'api'], ['--role', 'all'], ['--role', 'worker']].map(async (args) => {

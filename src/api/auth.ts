@@ -4,6 +4,7 @@ import { UnauthorizedError } from '../errors.js';
 import { LogLimiter } from '../logger.js';
 import type { Database } from '../store/schema.js';
 import { findTokenId } from '../store/tokens.js';
+import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,8 +13,8 @@ declare module 'fastify' {
   }
 }
 
-/** Routes served without a token. */
-const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping']);
+/** Routes served without a token. Inbound requests are authenticated by their signature. */
+const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping', RECEIVE_ROUTE]);
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;

@@ -8,6 +8,7 @@ import {
   releaseIdempotencyKey,
 } from '../store/idempotency.js';
 import type { Database } from '../store/schema.js';
+import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,6 +38,8 @@ export function installIdempotency(app: FastifyInstance, db: Kysely<Database>): 
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || typeof key !== 'string' || key === '') return;
+    // Providers may send their own idempotency-key; inbound replays are dropped by delivery id.
+    if (request.routeOptions.url === RECEIVE_ROUTE) return;
     if (key.length > MAX_KEY_LENGTH) {
       throw ValidationError.single(
         ['header', 'idempotency-key'],

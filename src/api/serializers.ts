@@ -7,7 +7,7 @@ import type { MessageRow } from '../store/messages.js';
 import type { Page } from '../store/pagination.js';
 
 /** Row-to-response mappers producing the Svix response shapes (camelCase, ISO dates). */
-function iso(millis: number): string {
+export function iso(millis: number): string {
   return new Date(Number(millis)).toISOString();
 }
 

@@ -22,6 +22,9 @@ import { eventTypeRoutes } from './routes/event-types.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
 import { sendExampleRoutes } from './routes/send-example.js';
+import { destinationRoutes } from '../inbound/routes/destinations.js';
+import { receiveRoutes } from '../inbound/routes/receive.js';
+import { sourceRoutes } from '../inbound/routes/sources.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -45,6 +48,8 @@ export interface RouteContext {
 export interface ApiOptions extends RouteContext {
   logger: Logger;
   maxBodyBytes: number;
+  /** The base URL providers use to reach this server; builds each source's `ingestUrl`. */
+  publicUrl: string;
 }
 
 export function buildApi(options: ApiOptions): FastifyInstance {
@@ -100,5 +105,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   for (const register of routes) {
     register(app, options);
   }
+  sourceRoutes(app, options);
+  destinationRoutes(app, options);
+  receiveRoutes(app, options);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { initial } from './migrations/0001-initial.js';
 import { endpointSecrets } from './migrations/0002-endpoint-secrets.js';
+import { inbound } from './migrations/0004-inbound.js';
 
 /**
  * Schema changes, applied in name order at start. Never edit one that has shipped; add a file
@@ -9,6 +10,7 @@ import { endpointSecrets } from './migrations/0002-endpoint-secrets.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_endpoint_secrets': endpointSecrets,
+  '0004_inbound': inbound,
 };
 
 /** Records which migrations ran, in the same schema as Hookline's tables. */

@@ -120,6 +120,29 @@ export interface SettingTable {
   updated_at: number;
 }
 
+/** An inbound source: where a provider posts, and how its requests are verified. */
+export interface IngestSourceTable {
+  id: string;
+  uid: string | null;
+  name: string;
+  type: string;
+  /** The verifier settings and limits as JSON, secrets included. */
+  config: string;
+  metadata: string;
+  /** The application whose endpoints receive what the source accepts. */
+  app_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** How many requests a source rejected for one reason. */
+export interface IngestRejectionTable {
+  source_id: string;
+  reason: string;
+  count: number;
+  last_at: number;
+}
+
 export interface Database {
   applications: ApplicationTable;
   event_types: EventTypeTable;
@@ -130,4 +153,6 @@ export interface Database {
   api_tokens: ApiTokenTable;
   idempotency_keys: IdempotencyKeyTable;
   settings: SettingTable;
+  ingest_sources: IngestSourceTable;
+  ingest_rejections: IngestRejectionTable;
 }
