@@ -17,6 +17,10 @@ import { endpointRoutes } from './routes/endpoints.js';
 import { eventTypeRoutes } from './routes/event-types.js';
 import { healthRoutes } from './routes/health.js';
 import { messageRoutes } from './routes/messages.js';
+import { contentRoutes } from './routes/content.js';
+import { destinationRoutes } from './routes/destinations.js';
+import { portalAccessRoutes } from './routes/portal-access.js';
+import { recoveryRoutes } from './routes/recovery.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,6 +33,10 @@ export interface RouteContext {
   store: Store;
   /** Called after a message and its deliveries are committed. */
   onMessageAccepted: () => void;
+  /** Starts a stored background task in this process. */
+  runTask: (taskId: string) => void;
+  /** The base URL clients use to reach Hookline, for links such as the app portal URL. */
+  publicUrl: string;
 }
 
 export interface ApiOptions extends RouteContext {
@@ -75,7 +83,19 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     else request.log.debug(fields, 'request completed');
   });
 
-  for (const register of [healthRoutes, applicationRoutes, eventTypeRoutes, endpointRoutes, messageRoutes, attemptRoutes]) {
+  const routeGroups = [
+    healthRoutes,
+    applicationRoutes,
+    eventTypeRoutes,
+    endpointRoutes,
+    messageRoutes,
+    attemptRoutes,
+    destinationRoutes,
+    recoveryRoutes,
+    contentRoutes,
+    portalAccessRoutes,
+  ];
+  for (const register of routeGroups) {
     register(app, options);
   }
   return app;

@@ -17,6 +17,8 @@ export interface NewMessage {
   payload: string;
   channels: string[] | null;
   tags: string[] | null;
+  /** How long the payload is kept, in milliseconds. */
+  retentionMs: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function insertMessage(
       payload: message.payload,
       channels: message.channels === null ? null : JSON.stringify(message.channels),
       tags: message.tags === null ? null : JSON.stringify(message.tags),
+      payload_expires_at: now + message.retentionMs,
       created_at: now,
     };
 
@@ -104,11 +107,14 @@ export function listMessages(
   }
   if (filter.before !== undefined) query = query.where('created_at', '<', filter.before);
   if (filter.after !== undefined) query = query.where('created_at', '>', filter.after);
-  if (filter.channel !== undefined) {
-    // Channels are stored as a JSON array of names matching ^[a-zA-Z0-9\-_.]+$, so the quoted
-    // name cannot occur inside another element. `_` is a LIKE wildcard and must be escaped.
-    const quoted = JSON.stringify(filter.channel).replace(/[\\%_]/g, (char) => `\\${char}`);
-    query = query.where(sql<boolean>`channels like ${`%${quoted}%`} escape '\\'`);
-  }
+  if (filter.channel !== undefined) query = query.where(channelCondition('channels', filter.channel));
   return fetchPage(query, 'id', (row) => row.id, request);
+}
+
+/** A condition true when the JSON list of channels in `column` contains `channel`. */
+export function channelCondition(column: string, channel: string) {
+  // Channels are stored as a JSON array of names matching ^[a-zA-Z0-9\-_.]+$, so the quoted
+  // name cannot occur inside another element. `_` is a LIKE wildcard and must be escaped.
+  const quoted = JSON.stringify(channel).replace(/[\\%_]/g, (char) => `\\${char}`);
+  return sql<boolean>`${sql.ref(column)} like ${`%${quoted}%`} escape '\\'`;
 }

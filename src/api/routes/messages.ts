@@ -18,6 +18,17 @@ interface MessageBody {
   channels?: string[] | null;
   tags?: string[] | null;
   application?: { name: string; uid?: string | null; metadata?: Record<string, string> } | null;
+  payloadRetentionPeriod?: number | null;
+  payloadRetentionHours?: number | null;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const DEFAULT_RETENTION_DAYS = 90;
+
+/** The payload's retention in milliseconds: `payloadRetentionHours` wins over the period in days. */
+function retentionMs(body: MessageBody): number {
+  if (body.payloadRetentionHours) return body.payloadRetentionHours * HOUR_MS;
+  return (body.payloadRetentionPeriod ?? DEFAULT_RETENTION_DAYS) * 24 * HOUR_MS;
 }
 
 type AppParams = { app_id: string };
@@ -56,6 +67,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted }
         payload: payloadText(request),
         channels: body.channels && body.channels.length > 0 ? body.channels : null,
         tags: body.tags && body.tags.length > 0 ? body.tags : null,
+        retentionMs: retentionMs(body),
       });
       request.log.info(
         { appId: application.id, messageId: row.id, eventType: row.event_type, deliveries: deliveryCount },

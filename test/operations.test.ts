@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { BackgroundTaskStatus, MessageStatus } from 'svix';
+import { createHookline } from '../src/hookline.js';
+import { insertRecoverTask } from '../src/store/background-tasks.js';
+import { expireMessagePayloads } from '../src/store/message-content.js';
+import { eventually, startHookline, type TestServer } from './support/hookline.js';
+import { startReceiver, type Receiver } from './support/receiver.js';
+
+const APP = 'ops-app';
+
+/** Answers 500 until `healthy.value` is set, then 200. */
+function switchable() {
+  const healthy = { value: false };
+  return { healthy, handler: () => ({ status: healthy.value ? 200 : 500, body: 'secret response body' }) };
+}
+
+describe('endpoint operations', () => {
+  let server: TestServer;
+  let receiver: Receiver;
+  const health = switchable();
+  let endpointId: string;
+  let otherEndpointId: string;
+  const messageIds: string[] = [];
+
+  before(async () => {
+    server = await startHookline();
+    receiver = await startReceiver(health.handler);
+    await server.svix.application.create({ name: 'Ops', uid: APP });
+    endpointId = (await server.svix.endpoint.create(APP, { url: receiver.url, uid: 'failing' })).id;
+    otherEndpointId = (await server.svix.endpoint.create(APP, { url: 'http://127.0.0.1:9/', disabled: true })).id;
+    for (let i = 0; i < 5; i++) {
+      const message = await server.svix.message.create(APP, {
+        eventType: i % 2 === 0 ? 'order.even' : 'order.odd',
+        payload: { i },
+        channels: i === 4 ? ['special'] : null,
+      });
+      messageIds.push(message.id);
+    }
+    // Four attempts each (one plus three retries), all failing.
+    await receiver.waitForRequests(20, 20_000);
+    await eventually(async () => {
+      const stats = await server.svix.endpoint.getStats(APP, endpointId);
+      return stats.fail === 5 ? stats : undefined;
+    }, 20_000, 'five failed deliveries');
+  });
+
+  after(async () => {
+    await server?.close();
+    await receiver?.close();
+  });
+
+  it('lists messages of an endpoint with delivery status', async () => {
+    const page = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId);
+    assert.deepEqual(page.data.map((m) => m.id), [...messageIds].reverse());
+    for (const item of page.data) {
+      assert.equal(item.status, MessageStatus.Fail);
+      assert.equal(item.statusText, 'fail');
+      assert.equal(item.nextAttempt, null);
+    }
+    assert.deepEqual(page.data[0]!.payload, { i: 4 });
+  });
+
+  it('filters messages of an endpoint', async () => {
+    const odd = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { eventTypes: ['order.odd'] });
+    assert.deepEqual(odd.data.map((m) => m.id), [messageIds[3], messageIds[1]]);
+    const special = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { channel: 'special' });
+    assert.deepEqual(special.data.map((m) => m.id), [messageIds[4]]);
+    const succeeded = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { status: MessageStatus.Success });
+    assert.equal(succeeded.data.length, 0);
+    const bare = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { withContent: false });
+    assert.deepEqual(bare.data[0]!.payload, {});
+  });
+
+  it('pages messages of an endpoint both ways', async () => {
+    const first = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { limit: 2 });
+    assert.equal(first.done, false);
+    const second = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { limit: 2, iterator: first.iterator });
+    assert.deepEqual(second.data.map((m) => m.id), [messageIds[2], messageIds[1]]);
+    const back = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { limit: 2, iterator: second.prevIterator });
+    assert.deepEqual(back.data.map((m) => m.id), first.data.map((m) => m.id));
+  });
+
+  it('lists endpoints of a message', async () => {
+    const page = await server.svix.messageAttempt.listAttemptedDestinations(APP, messageIds[0]!);
+    // The disabled endpoint was never given a delivery, so only the failing one is listed.
+    assert.deepEqual(page.data.map((e) => e.id), [endpointId]);
+    assert.equal(page.data[0]!.status, MessageStatus.Fail);
+    assert.equal(page.data[0]!.url, receiver.url);
+    assert.notEqual(otherEndpointId, endpointId);
+  });
+
+  it('counts deliveries within a window', async () => {
+    const all = await server.svix.endpoint.getStats(APP, endpointId);
+    assert.deepEqual({ ...all }, { success: 0, fail: 5, pending: 0, sending: 0, canceled: 0 });
+    const future = await server.svix.endpoint.getStats(APP, endpointId, { since: new Date(Date.now() + 60_000) });
+    assert.equal(future.fail, 0);
+  });
+
+  it('recovers failed deliveries with the same webhook-id', async () => {
+    health.healthy.value = true;
+    const before = receiver.requests.length;
+    const out = await server.svix.endpoint.recover(APP, endpointId, { since: new Date(Date.now() - 60_000) });
+    assert.equal(out.task, 'endpoint.recover');
+    assert.ok(out.id.startsWith('qtask_'));
+
+    const task = await eventually(async () => {
+      const current = await server.svix.backgroundTask.get(out.id);
+      return current.status === BackgroundTaskStatus.Finished ? current : undefined;
+    }, 10_000, 'the recover task to finish');
+    assert.deepEqual(task.data, { recovered: 5 });
+
+    const resent = (await receiver.waitForRequests(before + 5, 10_000)).slice(before);
+    assert.deepEqual(resent.map((r) => r.headers['webhook-id']).sort(), [...messageIds].sort());
+    const stats = await eventually(async () => {
+      const current = await server.svix.endpoint.getStats(APP, endpointId);
+      return current.success === 5 ? current : undefined;
+    }, 10_000, 'five successful deliveries');
+    assert.equal(stats.fail, 0);
+
+    const listed = await server.svix.backgroundTask.list();
+    assert.ok(listed.data.some((t) => t.id === out.id));
+  });
+
+  it('expunges message payload and attempt response', async () => {
+    const messageId = messageIds[2]!;
+    const attempts = await server.svix.messageAttempt.listByMsg(APP, messageId);
+    const attempt = attempts.data[0]!;
+    assert.equal(attempt.response, 'secret response body');
+
+    await server.svix.messageAttempt.expungeContent(APP, messageId, attempt.id);
+    const emptied = await server.svix.messageAttempt.get(APP, messageId, attempt.id);
+    assert.equal(emptied.response, '');
+    assert.equal(emptied.responseStatusCode, 200);
+
+    await server.svix.message.expungeContent(APP, messageId);
+    const message = await server.svix.message.get(APP, messageId);
+    assert.deepEqual(message.payload, {});
+    assert.equal(message.eventType, 'order.even');
+  });
+
+  it('rejects expunging an unknown attempt', async () => {
+    const response = await server.fetch(`/api/v1/app/${APP}/msg/${messageIds[0]}/attempt/atmpt_unknown/content`, { method: 'DELETE' });
+    assert.equal(response.status, 404);
+  });
+});
+
+describe('payload retention', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startHookline();
+    await server.svix.application.create({ name: 'Retention', uid: 'retention' });
+  });
+
+  after(async () => server?.close());
+
+  it('expires payloads past their retention', async () => {
+    const short = await server.svix.message.create('retention', { eventType: 'a', payload: { keep: false }, payloadRetentionPeriod: 5 });
+    const long = await server.svix.message.create('retention', { eventType: 'a', payload: { keep: true } });
+    const { db } = server.hookline.store;
+    const day = 24 * 60 * 60 * 1000;
+
+    assert.equal(await expireMessagePayloads(db, Date.now() + 4 * day), 0);
+    assert.equal(await expireMessagePayloads(db, Date.now() + 6 * day), 1);
+    assert.deepEqual((await server.svix.message.get('retention', short.id)).payload, {});
+    assert.deepEqual((await server.svix.message.get('retention', long.id)).payload, { keep: true });
+
+    assert.equal(await expireMessagePayloads(db, Date.now() + 91 * day), 1);
+    assert.deepEqual((await server.svix.message.get('retention', long.id)).payload, {});
+  });
+});
+
+describe('background task resume', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startHookline();
+  });
+
+  after(async () => server?.close());
+
+  it('runs an unfinished task when a process starts', async () => {
+    const app = await server.svix.application.create({ name: 'Resume' });
+    const endpoint = await server.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/' });
+    // A task stored but never run stands for one whose process died before running it.
+    const task = await insertRecoverTask(server.hookline.store.db, app.id, endpoint.id, { since: 0, until: null });
+
+    const second = await createHookline(server.config, pino({ level: 'silent' }), 'api');
+    try {
+      await second.listen();
+      const finished = await eventually(async () => {
+        const current = await server.svix.backgroundTask.get(task.id);
+        return current.status === BackgroundTaskStatus.Finished ? current : undefined;
+      }, 10_000, 'the stored task to finish');
+      assert.deepEqual(finished.data, { recovered: 0 });
+    } finally {
+      await second.close();
+    }
+  });
+});
