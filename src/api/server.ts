@@ -44,6 +44,19 @@ export interface ApiOptions extends RouteContext {
   maxBodyBytes: number;
 }
 
+/** Method and path pattern (`/api/v1/app/:app_id`) of every route an API instance serves. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Returns the routes of an instance built by buildApi, for tests that must cover them all. */
+export function listRoutes(app: FastifyInstance): RouteEntry[] {
+  return [...(routeTables.get(app) ?? [])];
+}
+
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -70,6 +83,14 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     } catch (error) {
       done(error as Error, undefined);
     }
+  });
+
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    // Fastify adds a HEAD route beside every GET; it is not a route of its own.
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
 
   installErrorHandlers(app);

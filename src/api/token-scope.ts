@@ -22,9 +22,9 @@ function isPortalRoute(method: string, route: string): boolean {
 }
 
 /**
- * Confines an app portal token to its application. A route outside what a portal needs is
- * 403. An application path that names any other application, existing or not, is 404, the
- * same answer as for an unknown application, so a token cannot probe which ones exist.
+ * Confines an app portal token to its application. A path that names any other application,
+ * existing or not, is 404, the same answer as for an unknown application, so a token cannot
+ * probe which ones exist. A route outside what a portal needs is 403.
  */
 export async function enforceTokenScope(
   db: Kysely<Database>,
@@ -36,15 +36,17 @@ export async function enforceTokenScope(
   // A path with no route gets the 404 handler, which reveals nothing.
   if (route === undefined) return;
   const method = request.method === 'HEAD' ? 'GET' : request.method;
+
+  // The application is checked first, so every route of another application gives 404.
+  const appParam = (request.params as Record<string, string | undefined>).app_id;
+  if (appParam !== undefined) {
+    const application = await findApplication(db, appParam);
+    if (!application || application.id !== scope.appId) throw new NotFoundError('application', appParam);
+  }
   if (!isPortalRoute(method, route)) {
     throw new ForbiddenError('This app portal token may not use this route.');
   }
   if (scope.readOnly && method !== 'GET' && route !== '/api/v1/auth/logout') {
     throw new ForbiddenError('This app portal token is read-only.');
   }
-
-  const appParam = (request.params as Record<string, string | undefined>).app_id;
-  if (appParam === undefined) return;
-  const application = await findApplication(db, appParam);
-  if (!application || application.id !== scope.appId) throw new NotFoundError('application', appParam);
 }
