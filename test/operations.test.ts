@@ -10,7 +10,7 @@ import { startReceiver, type Receiver } from './support/receiver.js';
 
 const APP = 'ops-app';
 
-/** Answers 500 until `healthy.value` is set, then 200. */
+/** Builds a receiver handler that returns 500 until `healthy.value` is set, then 200. */
 function switchable() {
   const healthy = { value: false };
   return { healthy, handler: () => ({ status: healthy.value ? 200 : 500, body: 'secret response body' }) };

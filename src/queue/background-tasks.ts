@@ -7,7 +7,7 @@ import type { Database } from '../store/schema.js';
 const SWEEP_INTERVAL_MS = 30_000;
 
 /**
- * Runs stored background tasks. The API process runs a task as soon as it is created; every
+ * Runs stored background tasks. The API process runs a task as soon as it is created. Every
  * process also runs all unfinished tasks at start and every 30 seconds, so a task survives
  * the death of the process that accepted it.
  */

@@ -4,9 +4,9 @@ import { channelCondition, DeliveryStatus, type MessageFilter, type MessageRow }
 import type { Database, EndpointTable } from './schema.js';
 
 /**
- * Queries over message-endpoint pairs. Each pair is the scheduled delivery (trigger type 0),
- * whose status is the pair's status; manual resends are extra rows and are left out, so a
- * message counts once per endpoint.
+ * Queries over message-endpoint pairs. A pair is its scheduled delivery (trigger type 0) and
+ * has that delivery's status. Manual resends are extra rows and are left out, so a message
+ * counts once per endpoint.
  */
 const SCHEDULED = 0;
 

@@ -23,7 +23,7 @@ export async function findTokenId(db: Kysely<Database>, token: string): Promise<
   return (await findToken(db, token))?.id;
 }
 
-/** What a token may reach: everything, or one application (an app portal token). */
+/** The reach of a token: everything, or one application for an app portal token. */
 export interface TokenScope {
   id: string;
   appId: string | null;

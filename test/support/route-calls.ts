@@ -34,7 +34,7 @@ export function toTemplate(url: string): string {
 
 let counter = 0;
 
-/** A request body that the route accepts, or undefined for a route without one. */
+/** Returns a request body that the route accepts, or undefined for a route without one. */
 export function bodyFor(method: string, template: string, fixtures: RouteFixtures): unknown {
   const unique = `walk-${process.pid}-${++counter}`;
   const bodies: Record<string, unknown> = {
