@@ -200,3 +200,75 @@ describe('background task resume', () => {
     }
   });
 });
+
+describe('recover edge cases', () => {
+  let server: TestServer;
+  let receiver: Receiver;
+  const health = switchable();
+
+  before(async () => {
+    // One retry, a second after the first attempt, leaves time to act between the two.
+    server = await startHookline({ HOOKLINE_RETRY_SCHEDULE: '1' });
+    receiver = await startReceiver(health.handler);
+  });
+
+  after(async () => {
+    await server?.close();
+    await receiver?.close();
+  });
+
+  it('sends {} for a payload expunged before a retry', async () => {
+    const app = await server.svix.application.create({ name: 'Expunge retry' });
+    await server.svix.endpoint.create(app.id, { url: receiver.url });
+    const message = await server.svix.message.create(app.id, { eventType: 'a', payload: { secret: 'value' } });
+    const before = receiver.requests.length;
+    const [first] = (await receiver.waitForRequests(before + 1, 10_000)).slice(before);
+    assert.equal(first!.body.toString(), '{"secret":"value"}');
+
+    await server.svix.message.expungeContent(app.id, message.id);
+    const [retry] = (await receiver.waitForRequests(before + 2, 10_000)).slice(before + 1);
+    assert.equal(retry!.body.toString(), '{}');
+    assert.equal(retry!.headers['webhook-id'], message.id);
+  });
+
+  it('skips expunged messages and keeps disabled endpoints disabled', async () => {
+    const app = await server.svix.application.create({ name: 'Recover edges' });
+    const endpoint = await server.svix.endpoint.create(app.id, { url: receiver.url });
+    const kept = await server.svix.message.create(app.id, { eventType: 'a', payload: { n: 1 } });
+    const expunged = await server.svix.message.create(app.id, { eventType: 'a', payload: { n: 2 } });
+    await eventually(async () => {
+      const stats = await server.svix.endpoint.getStats(app.id, endpoint.id);
+      return stats.fail === 2 ? stats : undefined;
+    }, 15_000, 'two failed deliveries');
+    await server.svix.message.expungeContent(app.id, expunged.id);
+    await server.svix.endpoint.patch(app.id, endpoint.id, { disabled: true });
+
+    const task = await server.svix.endpoint.recover(app.id, endpoint.id, { since: new Date(Date.now() - 60_000) });
+    const finished = await eventually(async () => {
+      const current = await server.svix.backgroundTask.get(task.id);
+      return current.status === BackgroundTaskStatus.Finished ? current : undefined;
+    }, 10_000, 'the recover task to finish');
+    assert.deepEqual(finished.data, { recovered: 1 });
+
+    assert.equal((await server.svix.endpoint.get(app.id, endpoint.id)).disabled, true);
+    const pending = await server.svix.messageAttempt.listAttemptedMessages(app.id, endpoint.id, { status: MessageStatus.Pending });
+    assert.deepEqual(pending.data.map((m) => m.id), [kept.id]);
+
+    const running = await server.svix.backgroundTask.list({ status: BackgroundTaskStatus.Running });
+    assert.equal(running.data.some((t) => t.id === task.id), false);
+  });
+
+  it('rejects an invalid since', async () => {
+    const app = await server.svix.application.create({ name: 'Recover invalid' });
+    const endpoint = await server.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/' });
+    const tasksBefore = (await server.svix.backgroundTask.list()).data.length;
+    const response = await server.fetch(`/api/v1/app/${app.id}/endpoint/${endpoint.id}/recover`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ since: 'yesterday' }),
+    });
+    assert.equal(response.status, 422);
+    const tasks = await server.svix.backgroundTask.list();
+    assert.equal(tasks.data.length, tasksBefore);
+  });
+});
