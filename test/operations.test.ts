@@ -69,6 +69,12 @@ describe('endpoint operations', () => {
     assert.deepEqual(special.data.map((m) => m.id), [messageIds[4]]);
     const succeeded = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { status: MessageStatus.Success });
     assert.equal(succeeded.data.length, 0);
+    const newest = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { limit: 1 });
+    const older = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { before: new Date(Date.now() + 60_000) });
+    assert.equal(older.data.length, 5);
+    const later = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { after: new Date(Date.now() + 60_000) });
+    assert.equal(later.data.length, 0);
+    assert.equal(newest.data[0]!.id, messageIds[4]);
     const bare = await server.svix.messageAttempt.listAttemptedMessages(APP, endpointId, { withContent: false });
     assert.deepEqual(bare.data[0]!.payload, {});
   });
@@ -96,6 +102,8 @@ describe('endpoint operations', () => {
     assert.deepEqual({ ...all }, { success: 0, fail: 5, pending: 0, sending: 0, canceled: 0 });
     const future = await server.svix.endpoint.getStats(APP, endpointId, { since: new Date(Date.now() + 60_000) });
     assert.equal(future.fail, 0);
+    const past = await server.svix.endpoint.getStats(APP, endpointId, { until: new Date(Date.now() - 60_000) });
+    assert.equal(past.fail, 0);
   });
 
   it('recovers failed deliveries with the same webhook-id', async () => {
@@ -169,6 +177,25 @@ describe('payload retention', () => {
 
     assert.equal(await expireMessagePayloads(db, Date.now() + 91 * day), 1);
     assert.deepEqual((await server.svix.message.get('retention', long.id)).payload, {});
+  });
+
+  it('counts retention in hours when given', async () => {
+    const hourly = await server.svix.message.create('retention', { eventType: 'a', payload: { n: 1 }, payloadRetentionHours: 2 });
+    const { db } = server.hookline.store;
+    assert.equal(await expireMessagePayloads(db, Date.now() + 90 * 60 * 1000), 0);
+    assert.equal(await expireMessagePayloads(db, Date.now() + 3 * 60 * 60 * 1000), 1);
+    assert.deepEqual((await server.svix.message.get('retention', hourly.id)).payload, {});
+  });
+
+  it('rejects both retention fields together', async () => {
+    const before = (await server.svix.message.list('retention')).data.length;
+    const response = await server.fetch('/api/v1/app/retention/msg', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ eventType: 'a', payload: {}, payloadRetentionHours: 1, payloadRetentionPeriod: 5 }),
+    });
+    assert.equal(response.status, 422);
+    assert.equal((await server.svix.message.list('retention')).data.length, before);
   });
 });
 
