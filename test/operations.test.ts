@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { BackgroundTaskStatus, MessageStatus } from 'svix';
 import { createHookline } from '../src/hookline.js';
+import { BackgroundTaskRunner } from '../src/queue/background-tasks.js';
 import { insertRecoverTask } from '../src/store/background-tasks.js';
 import { expireMessagePayloads } from '../src/store/message-content.js';
 import { eventually, startHookline, type TestServer } from './support/hookline.js';
@@ -225,6 +226,25 @@ describe('background task resume', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('marks a task failed after repeated errors', async () => {
+    const app = await server.svix.application.create({ name: 'Broken task' });
+    const endpoint = await server.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/' });
+    const { db } = server.hookline.store;
+    const task = await insertRecoverTask(db, app.id, endpoint.id, { since: 0, until: null });
+    // Parameters that cannot be read make every run fail the same way.
+    await db.updateTable('background_tasks').set({ params: 'not json' }).where('id', '=', task.id).execute();
+
+    const runner = new BackgroundTaskRunner(db, pino({ level: 'silent' }), () => {});
+    for (let run = 1; run <= 4; run++) {
+      await runner.sweep();
+      assert.equal((await server.svix.backgroundTask.get(task.id)).status, BackgroundTaskStatus.Running, `after run ${run}`);
+    }
+    await runner.sweep();
+    const failed = await server.svix.backgroundTask.get(task.id);
+    assert.equal(failed.status, BackgroundTaskStatus.Failed);
+    assert.match(String((failed.data as { error: string }).error), /failed 5 times/);
   });
 });
 

@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { listRunningTaskIds, runRecoverTask } from '../store/background-tasks.js';
+import { failBackgroundTask, listRunningTaskIds, runRecoverTask } from '../store/background-tasks.js';
+import { isDatabaseUnavailable } from '../store/availability.js';
 import type { Database } from '../store/schema.js';
 
 /** How often unfinished tasks are looked for, so a task whose process died is resumed. */
 const SWEEP_INTERVAL_MS = 30_000;
+/** Failed runs of one task in this process before it is marked failed instead of retried. */
+const MAX_TASK_FAILURES = 5;
 
 /**
  * Runs stored background tasks. The API process runs a task as soon as it is created. Every
@@ -14,6 +17,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export class BackgroundTaskRunner {
   private timer: NodeJS.Timeout | null = null;
   private readonly running = new Set<Promise<void>>();
+  private readonly failures = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,11 +59,34 @@ export class BackgroundTaskRunner {
   private async execute(taskId: string): Promise<void> {
     try {
       const recovered = await runRecoverTask(this.db, taskId);
+      this.failures.delete(taskId);
       if (recovered === null) return;
       this.logger.info({ taskId, recovered }, 'endpoint recovery finished');
       if (recovered > 0) this.onRequeued();
     } catch (error) {
-      this.logger.error({ err: error, taskId }, 'endpoint recovery failed; it is retried within 30 seconds');
+      await this.recordFailure(taskId, error);
+    }
+  }
+
+  /** Logs a failed run, and marks the task failed once it has failed too often to retry. */
+  private async recordFailure(taskId: string, error: unknown): Promise<void> {
+    // An outage says nothing about the task, so it does not count towards failing it.
+    if (isDatabaseUnavailable(error)) {
+      this.logger.warn({ err: error, taskId }, 'endpoint recovery waits for the database; it is retried within 30 seconds');
+      return;
+    }
+    const failures = (this.failures.get(taskId) ?? 0) + 1;
+    this.failures.set(taskId, failures);
+    if (failures < MAX_TASK_FAILURES) {
+      this.logger.error({ err: error, taskId, failures }, 'endpoint recovery failed; it is retried within 30 seconds');
+      return;
+    }
+    this.failures.delete(taskId);
+    this.logger.error({ err: error, taskId, failures }, 'endpoint recovery failed too often; marking the task failed');
+    try {
+      await failBackgroundTask(this.db, taskId, `the task failed ${failures} times: ${(error as Error).message}`);
+    } catch (markError) {
+      this.logger.error({ err: markError, taskId }, 'marking the background task failed did not succeed');
     }
   }
 }

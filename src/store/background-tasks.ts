@@ -104,3 +104,13 @@ export async function runRecoverTask(db: Kysely<Database>, taskId: string, now =
     return recovered;
   });
 }
+
+/** Marks a running task failed, with the reason as its `data.error`. */
+export async function failBackgroundTask(db: Kysely<Database>, taskId: string, reason: string, now = Date.now()): Promise<void> {
+  await db
+    .updateTable('background_tasks')
+    .set({ status: 'failed', data: JSON.stringify({ error: reason }), updated_at: now })
+    .where('id', '=', taskId)
+    .where('status', '=', 'running')
+    .execute();
+}
