@@ -70,7 +70,7 @@ export class BackgroundTaskRunner {
 
   /** Logs a failed run, and marks the task failed once it has failed too often to retry. */
   private async recordFailure(taskId: string, error: unknown): Promise<void> {
-    // An outage says nothing about the task, so it does not count towards failing it.
+    // An outage is not a fault of the task, so it does not count towards failing it.
     if (isDatabaseUnavailable(error)) {
       this.logger.warn({ err: error, taskId }, 'endpoint recovery waits for the database; it is retried within 30 seconds');
       return;
