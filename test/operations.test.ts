@@ -155,6 +155,39 @@ describe('endpoint operations', () => {
   });
 });
 
+describe('endpoints of a message', () => {
+  let server: TestServer;
+
+  before(async () => {
+    server = await startHookline();
+  });
+
+  after(async () => server?.close());
+
+  it('pages endpoints of a message both ways', async () => {
+    const app = await server.svix.application.create({ name: 'Fan out' });
+    const endpointIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      endpointIds.push((await server.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/', uid: `fan-${i}` })).id);
+    }
+    const filtered = await server.svix.endpoint.create(app.id, { url: 'http://127.0.0.1:9/', channels: ['elsewhere'] });
+    const message = await server.svix.message.create(app.id, { eventType: 'a', payload: {} });
+
+    // Ids created in the same millisecond have no fixed order, so pages are compared as sets.
+    const first = await server.svix.messageAttempt.listAttemptedDestinations(app.id, message.id, { limit: 2 });
+    assert.equal(first.data.length, 2);
+    assert.equal(first.done, false);
+    const second = await server.svix.messageAttempt.listAttemptedDestinations(app.id, message.id, { limit: 2, iterator: first.iterator });
+    assert.equal(second.data.length, 1);
+    assert.equal(second.done, true);
+    const seen = [...first.data, ...second.data].map((e) => e.id).sort();
+    assert.deepEqual(seen, [...endpointIds].sort());
+    assert.equal(seen.includes(filtered.id), false);
+    const back = await server.svix.messageAttempt.listAttemptedDestinations(app.id, message.id, { limit: 2, iterator: second.prevIterator });
+    assert.deepEqual(back.data.map((e) => e.id), first.data.map((e) => e.id));
+  });
+});
+
 describe('payload retention', () => {
   let server: TestServer;
 
