@@ -33,6 +33,12 @@ export class UnauthorizedError extends HooklineError {
   }
 }
 
+export class ForbiddenError extends HooklineError {
+  constructor(detail: string) {
+    super('forbidden', 403, detail);
+  }
+}
+
 /** One item of a 422 response, in the shape the Svix API and SDKs use. */
 export interface ValidationIssue {
   loc: string[];

@@ -10,7 +10,9 @@ import { SecretCipher } from './signing/secret-cipher.js';
 import { openStore, type Store } from './store/database.js';
 import { prepareSecretEncryption } from './store/secret-encryption.js';
 import { purgeIdempotencyKeys } from './store/idempotency.js';
-import { ensureAdminToken } from './store/tokens.js';
+import { ensureAdminToken, purgeExpiredTokens } from './store/tokens.js';
+import { expireMessagePayloads } from './store/message-content.js';
+import { BackgroundTaskRunner } from './queue/background-tasks.js';
 import { VERSION } from './version.js';
 
 /** What one process runs: the API, the delivery worker, or both. */
@@ -56,6 +58,21 @@ function createWorker(config: Config, store: Store, cipher: SecretCipher, logger
   return { sender, worker };
 }
 
+/** Removes expired idempotency keys, portal tokens and message payloads; errors are logged. */
+async function runMaintenance(store: Store, logger: Logger): Promise<void> {
+  const jobs: [string, () => Promise<unknown>][] = [
+    ['purging expired idempotency keys', () => purgeIdempotencyKeys(store.db)],
+    ['purging expired app portal tokens', () => purgeExpiredTokens(store.db)],
+    ['expiring message payloads past their retention', async () => {
+      const expired = await expireMessagePayloads(store.db);
+      if (expired > 0) logger.info({ expired }, 'message payloads past their retention removed');
+    }],
+  ];
+  for (const [what, job] of jobs) {
+    await job().catch((error: unknown) => logger.error({ err: error }, `${what} failed`));
+  }
+}
+
 /** Opens the store and wires the API and the delivery worker for one process. */
 export async function createHookline(config: Config, logger: Logger, role: Role = 'all'): Promise<Hookline> {
   const store = await openStore(config.databaseUrl, {
@@ -73,6 +90,11 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
 
   const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger);
   const worker = delivery?.worker ?? null;
+  const wakeWorkers = () => {
+    worker?.notify();
+    void publishWork(store, logger);
+  };
+  const tasks = new BackgroundTaskRunner(store.db, logger, wakeWorkers);
   const api =
     role === 'worker'
       ? null
@@ -85,18 +107,12 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
           defaultSecretKind: config.defaultSecretKind,
           validatePayloads: config.validatePayloads,
           publicUrl: config.publicUrl,
-          onMessageAccepted: () => {
-            worker?.notify();
-            void publishWork(store, logger);
-          },
+          onMessageAccepted: wakeWorkers,
+          runTask: (taskId) => tasks.run(taskId),
         });
 
   let listener: Listener | null = null;
-  const maintenance = setInterval(() => {
-    purgeIdempotencyKeys(store.db).catch((error: unknown) =>
-      logger.error({ err: error }, 'purging expired idempotency keys failed'),
-    );
-  }, MAINTENANCE_INTERVAL_MS);
+  const maintenance = setInterval(() => void runMaintenance(store, logger), MAINTENANCE_INTERVAL_MS);
   maintenance.unref();
 
   return {
@@ -107,6 +123,8 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
     generatedToken: generated,
     async listen() {
       if (api) await api.listen({ host: config.listenHost, port: config.listenPort });
+      void runMaintenance(store, logger);
+      tasks.start();
       if (worker) {
         worker.start();
         listener = listenForWork(store, logger, () => worker.notify());
@@ -117,6 +135,7 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
       clearInterval(maintenance);
       // Stop taking requests first, then let in-flight attempts finish or hand them back.
       await api?.close();
+      await tasks.stop();
       await listener?.close();
       await worker?.stop();
       await delivery?.sender.close();

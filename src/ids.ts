@@ -9,7 +9,7 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const ENCODED_LENGTH = 27;
 const RANDOM_BYTES = 14;
 
-export type IdPrefix = 'app' | 'ep' | 'msg' | 'atmpt' | 'tok' | 'src';
+export type IdPrefix = 'app' | 'ep' | 'msg' | 'atmpt' | 'tok' | 'src' | 'qtask';
 
 let lastMillis = 0;
 let lastRandom = Buffer.alloc(RANDOM_BYTES);

@@ -3,13 +3,16 @@ import type { Kysely } from 'kysely';
 import { UnauthorizedError } from '../errors.js';
 import { LogLimiter } from '../logger.js';
 import type { Database } from '../store/schema.js';
-import { findTokenId } from '../store/tokens.js';
+import { findToken, type TokenScope } from '../store/tokens.js';
+import { enforceTokenScope } from './token-scope.js';
 import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The id of the API token that authenticated the request. */
     tokenId: string;
+    /** The authenticating token and the application it is confined to, if any. */
+    tokenScope: TokenScope | null;
   }
 }
 
@@ -29,6 +32,7 @@ export function installAuth(app: FastifyInstance, db: Kysely<Database>): void {
   // A client with a wrong token retries forever; ten lines a minute say so without a flood.
   const rejections = new LogLimiter(10, 60_000);
   app.decorateRequest('tokenId', '');
+  app.decorateRequest('tokenScope', null);
   app.addHook('onRequest', async (request) => {
     // Check the matched route, not request.url, because the router also routes percent-encoded
     // paths (/%61pi/v1/app) and absolute-form targets (GET http://host/api/v1/app). A path
@@ -39,9 +43,11 @@ export function installAuth(app: FastifyInstance, db: Kysely<Database>): void {
     if (!needsToken) return;
 
     try {
-      const tokenId = await findTokenId(db, bearerToken(request));
-      if (!tokenId) throw new UnauthorizedError('Invalid API token.');
-      request.tokenId = tokenId;
+      const scope = await findToken(db, bearerToken(request));
+      if (!scope) throw new UnauthorizedError('Invalid or expired API token.');
+      request.tokenId = scope.id;
+      request.tokenScope = scope;
+      await enforceTokenScope(db, request, scope);
     } catch (error) {
       const dropped = error instanceof UnauthorizedError ? rejections.take() : null;
       if (dropped !== null) {

@@ -34,6 +34,16 @@ export function readDate(query: Query, name: string): number | undefined {
   return millis;
 }
 
+export function readEnum(query: Query, name: string, allowed: number[]): number | undefined {
+  const value = single(query, name);
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!allowed.includes(number)) {
+    throw invalid(name, `${name} must be one of ${allowed.join(', ')}, not "${value}"`);
+  }
+  return number;
+}
+
 export function readName(query: Query, name: string): string | undefined {
   const value = single(query, name);
   if (value === undefined || value === '') return undefined;

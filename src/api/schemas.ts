@@ -126,3 +126,25 @@ export const eventExampleIn = {
   required: ['eventType'],
   properties: { eventType: eventTypeName, exampleIndex: { type: 'integer', minimum: 0 } },
 };
+
+export const recoverIn = {
+  type: 'object',
+  required: ['since'],
+  properties: {
+    since: { type: 'string', minLength: 1 },
+    until: { type: ['string', 'null'] },
+  },
+};
+
+/** Svix accepts a portal token lifetime between 1 hour and 7 days, in seconds. */
+export const appPortalAccessIn = {
+  type: 'object',
+  properties: {
+    application: { anyOf: [applicationIn, { type: 'null' }] },
+    expiry: { type: ['integer', 'null'], minimum: 3600, maximum: 604800 },
+    featureFlags: { type: 'array', uniqueItems: true, items: eventTypeName },
+    capabilities: { type: ['array', 'null'], items: { type: 'string' } },
+    readOnly: { type: ['boolean', 'null'] },
+    sessionId: { type: ['string', 'null'], maxLength: 256 },
+  },
+};

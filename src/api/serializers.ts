@@ -4,7 +4,11 @@ import type { EndpointRow } from '../store/endpoints.js';
 import { parseJsonList } from '../store/endpoints.js';
 import type { EventTypeRow } from '../store/event-types.js';
 import type { MessageRow } from '../store/messages.js';
+import type { EndpointMessageRow, MessageEndpointRow } from '../store/destinations.js';
+import type { BackgroundTaskRow } from '../store/background-tasks.js';
 import type { Page } from '../store/pagination.js';
+
+const STATUS_TEXT = ['success', 'pending', 'fail', 'sending'] as const;
 
 /** Row-to-response mappers producing the Svix response shapes (camelCase, ISO dates). */
 export function iso(millis: number): string {
@@ -70,7 +74,6 @@ export function messageOut(row: MessageRow, withContent: boolean) {
   return out;
 }
 
-const STATUS_TEXT = ['success', 'pending', 'fail', 'sending'] as const;
 
 export function attemptOut(row: AttemptRow) {
   return {
@@ -88,6 +91,37 @@ export function attemptOut(row: AttemptRow) {
     errorCode: row.error_code,
     errorDetail: row.error_detail,
     nextAttempt: row.next_attempt_at === null ? null : iso(row.next_attempt_at),
+  };
+}
+
+/** A message with the status of its delivery to one endpoint. */
+export function endpointMessageOut(row: EndpointMessageRow, withContent: boolean) {
+  return {
+    ...messageOut(row, withContent),
+    status: row.status,
+    statusText: STATUS_TEXT[row.status] ?? 'fail',
+    nextAttempt: row.next_attempt_at === null ? null : iso(row.next_attempt_at),
+  };
+}
+
+/** An endpoint with the status of one message's delivery to it. */
+export function messageEndpointOut(row: MessageEndpointRow) {
+  return {
+    ...endpointOut(row),
+    eventTypes: parseJsonList(row.filter_types),
+    status: row.status,
+    statusText: STATUS_TEXT[row.status] ?? 'fail',
+    nextAttempt: row.next_attempt_at === null ? null : iso(row.next_attempt_at),
+  };
+}
+
+export function backgroundTaskOut(row: BackgroundTaskRow) {
+  return {
+    id: row.id,
+    status: row.status,
+    task: row.task,
+    data: JSON.parse(row.data) as unknown,
+    updatedAt: iso(row.updated_at),
   };
 }
 

@@ -25,6 +25,10 @@ import { sendExampleRoutes } from './routes/send-example.js';
 import { destinationRoutes } from '../inbound/routes/destinations.js';
 import { receiveRoutes } from '../inbound/routes/receive.js';
 import { sourceRoutes } from '../inbound/routes/sources.js';
+import { contentRoutes } from './routes/content.js';
+import { messageDestinationRoutes } from './routes/message-destinations.js';
+import { portalAccessRoutes } from './routes/portal-access.js';
+import { recoveryRoutes } from './routes/recovery.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,6 +47,10 @@ export interface RouteContext {
   validatePayloads: boolean;
   /** Called after a message and its deliveries are committed. */
   onMessageAccepted: () => void;
+  /** Starts a stored background task in this process. */
+  runTask: (taskId: string) => void;
+  /** The base URL clients use to reach Hookline, for links such as the app portal URL. */
+  publicUrl: string;
 }
 
 export interface ApiOptions extends RouteContext {
@@ -50,6 +58,19 @@ export interface ApiOptions extends RouteContext {
   maxBodyBytes: number;
   /** The base URL providers use to reach this server; builds each source's `ingestUrl`. */
   publicUrl: string;
+}
+
+/** Method and path pattern (`/api/v1/app/:app_id`) of every route an API instance serves. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Returns the routes of an instance built by buildApi, for tests that must cover them all. */
+export function listRoutes(app: FastifyInstance): RouteEntry[] {
+  return [...(routeTables.get(app) ?? [])];
 }
 
 export function buildApi(options: ApiOptions): FastifyInstance {
@@ -80,6 +101,14 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     }
   });
 
+  const routes: RouteEntry[] = [];
+  routeTables.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    // Fastify adds a HEAD route beside every GET; it is not a route of its own.
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+
   installErrorHandlers(app);
   installPathValidation(app);
   installAuth(app, options.store.db);
@@ -91,7 +120,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     else request.log.debug(fields, 'request completed');
   });
 
-  const routes = [
+  const routeGroups = [
     healthRoutes,
     applicationRoutes,
     eventTypeRoutes,
@@ -101,8 +130,12 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     sendExampleRoutes,
     messageRoutes,
     attemptRoutes,
+    messageDestinationRoutes,
+    recoveryRoutes,
+    contentRoutes,
+    portalAccessRoutes,
   ];
-  for (const register of routes) {
+  for (const register of routeGroups) {
     register(app, options);
   }
   sourceRoutes(app, options);

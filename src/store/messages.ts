@@ -9,6 +9,9 @@ import { isUniqueViolation } from './constraint-errors.js';
 
 export type MessageRow = Selectable<MessageTable>;
 
+/** How long a payload is kept when the message does not say: 90 days, as in Svix. */
+export const DEFAULT_PAYLOAD_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+
 export const DeliveryStatus = { success: 0, pending: 1, fail: 2, sending: 3 } as const;
 
 export interface NewMessage {
@@ -20,6 +23,8 @@ export interface NewMessage {
   tags: string[] | null;
   /** Deliver to this endpoint only, whatever its filters, as for an example message. */
   onlyEndpointId?: string;
+  /** How long the payload is kept, in milliseconds; 90 days when left out. */
+  retentionMs?: number;
 }
 
 /**
@@ -40,6 +45,7 @@ export async function insertMessage(
       payload: message.payload,
       channels: message.channels === null ? null : JSON.stringify(message.channels),
       tags: message.tags === null ? null : JSON.stringify(message.tags),
+      payload_expires_at: now + (message.retentionMs ?? DEFAULT_PAYLOAD_RETENTION_MS),
       created_at: now,
     };
 
@@ -111,11 +117,14 @@ export function listMessages(
   }
   if (filter.before !== undefined) query = query.where('created_at', '<', filter.before);
   if (filter.after !== undefined) query = query.where('created_at', '>', filter.after);
-  if (filter.channel !== undefined) {
-    // Channels are stored as a JSON array of names matching ^[a-zA-Z0-9\-_.]+$, so the quoted
-    // name cannot occur inside another element. `_` is a LIKE wildcard and must be escaped.
-    const quoted = JSON.stringify(filter.channel).replace(/[\\%_]/g, (char) => `\\${char}`);
-    query = query.where(sql<boolean>`channels like ${`%${quoted}%`} escape '\\'`);
-  }
+  if (filter.channel !== undefined) query = query.where(channelCondition('channels', filter.channel));
   return fetchPage(query, 'id', (row) => row.id, request);
+}
+
+/** A condition true when the JSON list of channels in `column` contains `channel`. */
+export function channelCondition(column: string, channel: string) {
+  // Channels are stored as a JSON array of names matching ^[a-zA-Z0-9\-_.]+$, so the quoted
+  // name cannot occur inside another element. `_` is a LIKE wildcard and must be escaped.
+  const quoted = JSON.stringify(channel).replace(/[\\%_]/g, (char) => `\\${char}`);
+  return sql<boolean>`${sql.ref(column)} like ${`%${quoted}%`} escape '\\'`;
 }

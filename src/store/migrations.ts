@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import { initial } from './migrations/0001-initial.js';
 import { endpointSecrets } from './migrations/0002-endpoint-secrets.js';
+import { operations } from './migrations/0003-operations.js';
 import { inbound } from './migrations/0004-inbound.js';
 
 /**
@@ -10,6 +11,7 @@ import { inbound } from './migrations/0004-inbound.js';
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_endpoint_secrets': endpointSecrets,
+  '0003_operations': operations,
   '0004_inbound': inbound,
 };
 

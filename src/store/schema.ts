@@ -60,6 +60,8 @@ export interface MessageTable {
   payload: string | null;
   channels: string | null;
   tags: string | null;
+  /** When the payload is removed by the retention cleanup; null keeps it. */
+  payload_expires_at: number | null;
   created_at: number;
 }
 
@@ -102,7 +104,28 @@ export interface ApiTokenTable {
   id: string;
   token_hash: string;
   name: string;
+  /** Set for app portal tokens: the only application the token may reach. */
+  app_id: string | null;
+  expires_at: number | null;
+  read_only: number;
   created_at: number;
+}
+
+/** A long-running job such as an endpoint recovery, run by whichever process picks it up. */
+export interface BackgroundTaskTable {
+  id: string;
+  /** The Svix task type, such as `endpoint.recover`. */
+  task: string;
+  /** `running`, `finished` or `failed`. */
+  status: string;
+  app_id: string;
+  endpoint_id: string;
+  /** JSON: the task's input, such as `{ since, until }` in milliseconds. */
+  params: string;
+  /** JSON: the task's result, returned as `data`. */
+  data: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface IdempotencyKeyTable {
@@ -155,4 +178,5 @@ export interface Database {
   settings: SettingTable;
   ingest_sources: IngestSourceTable;
   ingest_rejections: IngestRejectionTable;
+  background_tasks: BackgroundTaskTable;
 }

@@ -15,26 +15,72 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-export function generateToken(): string {
-  return `hl_${randomBytes(32).toString('base64url')}`;
+export function generateToken(prefix = 'hl_'): string {
+  return `${prefix}${randomBytes(32).toString('base64url')}`;
 }
 
 export async function findTokenId(db: Kysely<Database>, token: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('api_tokens')
-    .select('id')
-    .where('token_hash', '=', hashToken(token))
-    .executeTakeFirst();
-  return row?.id;
+  return (await findToken(db, token))?.id;
 }
 
-export async function insertToken(db: Kysely<Database>, token: string, name: string): Promise<string> {
+/** The reach of a token: everything, or one application for an app portal token. */
+export interface TokenScope {
+  id: string;
+  appId: string | null;
+  readOnly: boolean;
+}
+
+/** Looks up a token by its digest, ignoring expired ones. */
+export async function findToken(
+  db: Kysely<Database>,
+  token: string,
+  now = Date.now(),
+): Promise<TokenScope | undefined> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'app_id', 'read_only'])
+    .where('token_hash', '=', hashToken(token))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+  return row ? { id: row.id, appId: row.app_id, readOnly: row.read_only === 1 } : undefined;
+}
+
+export interface TokenOptions {
+  appId?: string;
+  expiresAt?: number;
+  readOnly?: boolean;
+}
+
+export async function insertToken(
+  db: Kysely<Database>,
+  token: string,
+  name: string,
+  options: TokenOptions = {},
+): Promise<string> {
   const id = newId('tok');
   await db
     .insertInto('api_tokens')
-    .values({ id, token_hash: hashToken(token), name, created_at: Date.now() })
+    .values({
+      id,
+      token_hash: hashToken(token),
+      name,
+      app_id: options.appId ?? null,
+      expires_at: options.expiresAt ?? null,
+      read_only: options.readOnly ? 1 : 0,
+      created_at: Date.now(),
+    })
     .execute();
   return id;
+}
+
+export async function deleteToken(db: Kysely<Database>, id: string): Promise<void> {
+  await db.deleteFrom('api_tokens').where('id', '=', id).execute();
+}
+
+/** Deletes tokens past their expiry; they are already rejected, so this only reclaims rows. */
+export async function purgeExpiredTokens(db: Kysely<Database>, now = Date.now()): Promise<number> {
+  const result = await db.deleteFrom('api_tokens').where('expires_at', '<=', now).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /**
@@ -61,7 +107,13 @@ export async function ensureAdminToken(
       return { generated: null };
     }
 
-    const existing = await trx.selectFrom('api_tokens').select('id').limit(1).executeTakeFirst();
+    // App portal tokens reach one application only, so they do not count as admin tokens.
+    const existing = await trx
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('app_id', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
     if (existing) return { generated: null };
     const token = generateToken();
     await insertToken(trx, token, GENERATED_TOKEN_NAME);

@@ -1,25 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '../../errors.js';
 import { requireApplication } from '../../store/applications.js';
 import { listAttempts, requireAttempt, type AttemptFilter } from '../../store/attempts.js';
 import { requireEndpoint } from '../../store/endpoints.js';
 import { requireMessage } from '../../store/messages.js';
 import { insertManualDelivery } from '../../queue/deliveries.js';
-import { readDate, readName, readPage } from '../query.js';
+import { readDate, readEnum, readName, readPage } from '../query.js';
 import { attemptOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
 
 type Query = Record<string, string | undefined>;
-
-function readEnum(query: Query, name: string, allowed: number[]): number | undefined {
-  const value = query[name];
-  if (value === undefined || value === '') return undefined;
-  const number = Number(value);
-  if (!allowed.includes(number)) {
-    throw ValidationError.single(['query', name], `${name} must be one of ${allowed.join(', ')}, not "${value}"`);
-  }
-  return number;
-}
 
 function attemptFilter(query: Query, appId: string): AttemptFilter {
   return {

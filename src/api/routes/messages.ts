@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findApplication, insertApplication } from '../../store/applications.js';
 import { listMessages, insertMessage, requireMessage } from '../../store/messages.js';
 import { requireApplication } from '../../store/applications.js';
-import { NotFoundError } from '../../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import { assertNotIdShaped, assertSameUid } from '../path-params.js';
 import { rawMemberText } from '../raw-json.js';
 import { readBoolean, readDate, readName, readNameList, readPage } from '../query.js';
@@ -20,6 +20,23 @@ interface MessageBody {
   channels?: string[] | null;
   tags?: string[] | null;
   application?: { name: string; uid?: string | null; metadata?: Record<string, string> } | null;
+  payloadRetentionPeriod?: number | null;
+  payloadRetentionHours?: number | null;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const DEFAULT_RETENTION_DAYS = 90;
+
+/** Returns the payload's retention in milliseconds; the two retention fields are exclusive. */
+function retentionMs(body: MessageBody): number {
+  if (body.payloadRetentionHours != null && body.payloadRetentionPeriod != null) {
+    throw ValidationError.single(
+      ['body', 'payloadRetentionHours'],
+      'payloadRetentionHours and payloadRetentionPeriod are mutually exclusive; send only one',
+    );
+  }
+  if (body.payloadRetentionHours != null) return body.payloadRetentionHours * HOUR_MS;
+  return (body.payloadRetentionPeriod ?? DEFAULT_RETENTION_DAYS) * 24 * HOUR_MS;
 }
 
 type AppParams = { app_id: string };
@@ -42,6 +59,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
       // Read the query before storing anything, so an invalid value cannot leave behind a
       // message whose request returned an error.
       const withContent = readBoolean(request.query as never, 'with_content', true);
+      const retention = retentionMs(body);
       let application = await findApplication(db, request.params.app_id);
       assertNotIdShaped(body.eventId, 'msg', ['body', 'eventId']);
       if (validatePayloads) assertPayloadMatches(await findEventType(db, body.eventType), body.payload);
@@ -59,6 +77,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
         payload: payloadText(request),
         channels: body.channels && body.channels.length > 0 ? body.channels : null,
         tags: body.tags && body.tags.length > 0 ? body.tags : null,
+        retentionMs: retention,
       });
       request.log.info(
         { appId: application.id, messageId: row.id, eventType: row.event_type, deliveries: deliveryCount },
