@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApi } from './api/server.js';
 import type { Config } from './config.js';
-import { DestinationGuard } from './delivery/destination-guard.js';
+import { readFileSync } from 'node:fs';
+import type { AttemptEvents } from './delivery/attempt-events.js';
+import { DestinationGuard, type Resolver } from './delivery/destination-guard.js';
+import { OperationalWebhooks } from './operational/operational-webhooks.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { listenForWork, publishWork, type Listener } from './queue/notifier.js';
@@ -22,6 +25,8 @@ export interface Hookline {
   store: Store;
   /** The admin token generated at first start, or null. Shown once and never stored in clear. */
   generatedToken: string | null;
+  /** The operational webhook secret generated at first start, or null. Shown once. */
+  generatedOperationalSecret: string | null;
   /** Starts serving; returns the bound address as host:port, or null without the API role. */
   listen(): Promise<string | null>;
   close(): Promise<void>;
@@ -35,11 +40,21 @@ function formatAddress(api: FastifyInstance): string {
   return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
 }
 
-function createWorker(config: Config, store: Store, logger: Logger) {
+export interface HooklineOptions {
+  /** Replaces the system DNS resolver for deliveries, so tests never query real DNS. */
+  resolve?: Resolver;
+}
+
+function readPem(path: string | undefined): string | undefined {
+  return path === undefined ? undefined : readFileSync(path, 'utf8');
+}
+
+function createWorker(config: Config, store: Store, logger: Logger, guard: DestinationGuard, events: AttemptEvents) {
   const sender = new HttpSender({
-    guard: new DestinationGuard(config.allowPrivateCidrs),
+    guard,
     timeoutMs: config.deliveryTimeoutMs,
     connections: config.workerConcurrency,
+    ca: readPem(config.tlsCaFile),
   });
   const worker = new DeliveryWorker({
     store,
@@ -49,19 +64,29 @@ function createWorker(config: Config, store: Store, logger: Logger) {
     timeoutMs: config.deliveryTimeoutMs,
     concurrency: config.workerConcurrency,
     userAgent: `Hookline/${VERSION}`,
+    endpointConcurrency: config.endpointConcurrency,
+    disableAfterMs: config.disableAfterMs,
+    events,
   });
   return { sender, worker };
 }
 
 /** Opens the store and wires the API and the delivery worker for one process. */
-export async function createHookline(config: Config, logger: Logger, role: Role = 'all'): Promise<Hookline> {
+export async function createHookline(
+  config: Config,
+  logger: Logger,
+  role: Role = 'all',
+  options: HooklineOptions = {},
+): Promise<Hookline> {
   const store = await openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     onConnectionError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
   const { generated } = await ensureAdminToken(store, config.adminToken);
 
-  const delivery = role === 'api' ? null : createWorker(config, store, logger);
+  const guard = new DestinationGuard(config.allowPrivateCidrs, options.resolve ? { resolve: options.resolve } : {});
+  const operational = await OperationalWebhooks.open(store, config, logger);
+  const delivery = role === 'api' ? null : createWorker(config, store, logger, guard, operational);
   const worker = delivery?.worker ?? null;
   const api =
     role === 'worker'
@@ -70,11 +95,19 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
           store,
           logger,
           maxBodyBytes: config.maxPayloadBytes,
+          urlPolicy: { guard, httpsOnly: config.httpsOnly },
+          operational,
+          https: config.tlsCertFile ? { cert: readPem(config.tlsCertFile)!, key: readPem(config.tlsKeyFile)! } : undefined,
           onMessageAccepted: () => {
             worker?.notify();
             void publishWork(store, logger);
           },
         });
+
+  operational.onStored = () => {
+    worker?.notify();
+    void publishWork(store, logger);
+  };
 
   let listener: Listener | null = null;
   const maintenance = setInterval(() => {
@@ -90,6 +123,7 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
     worker,
     store,
     generatedToken: generated,
+    generatedOperationalSecret: operational.generatedSecret,
     async listen() {
       if (api) await api.listen({ host: config.listenHost, port: config.listenPort });
       if (worker) {
@@ -104,6 +138,7 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
       await api?.close();
       await listener?.close();
       await worker?.stop();
+      await operational.flush();
       await delivery?.sender.close();
       await store.close();
     },

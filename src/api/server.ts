@@ -7,6 +7,8 @@ import Fastify, {
 import type { Logger } from 'pino';
 import type { Store } from '../store/database.js';
 import { installAuth } from './auth.js';
+import type { UrlPolicy } from './endpoint-input.js';
+import type { EndpointEvents } from '../operational/operational-webhooks.js';
 import { installErrorHandlers } from './error-handler.js';
 import { parseJsonBody } from './json-body.js';
 import { installPathValidation } from './path-params.js';
@@ -29,15 +31,22 @@ export interface RouteContext {
   store: Store;
   /** Called after a message and its deliveries are committed. */
   onMessageAccepted: () => void;
+  /** What endpoint URLs must satisfy when they are saved. */
+  urlPolicy: UrlPolicy;
+  /** Sends Hookline's own events about endpoints. */
+  operational: EndpointEvents;
 }
 
 export interface ApiOptions extends RouteContext {
   logger: Logger;
   maxBodyBytes: number;
+  /** PEM certificate and key; when set the API is served over HTTPS. */
+  https?: { cert: string; key: string } | undefined;
 }
 
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
     logController: new LogController({ disableRequestLogging: true }),

@@ -1,5 +1,6 @@
 import { Kysely, Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { initial } from './migrations/0001-initial.js';
+import { hardening } from './migrations/0005-hardening.js';
 
 /**
  * Schema changes, applied in name order at start. Never edit one that has shipped; add a file
@@ -7,6 +8,7 @@ import { initial } from './migrations/0001-initial.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
+  '0005_hardening': hardening,
 };
 
 const provider: MigrationProvider = {
