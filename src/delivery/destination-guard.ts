@@ -65,8 +65,9 @@ export class DestinationGuard {
     const embedded = embeddedIpv4(plain);
     if (embedded !== null && isIpv4Mapped(plain)) return this.isAllowed(embedded);
 
-    if (this.allowed.check(plain, 'ipv6')) return true;
+    // An internal IPv4 address stays blocked inside any transition form, even an allowed one.
     if (embedded !== null && !this.isAllowed(embedded)) return false;
+    if (this.allowed.check(plain, 'ipv6')) return true;
     return !this.blocked.check(plain, 'ipv6');
   }
 
