@@ -62,6 +62,17 @@ describe('failure window', () => {
     const recovered = nextHealth(paused, success, 40_000, WINDOW).health;
     assert.equal(recovered.backoffLevel, 0);
   });
+
+  it('raises the backoff once per pause', () => {
+    const busy = { success: false, pushback: true, retryAfterMs: undefined };
+    const first = nextHealth(HEALTHY, busy, 1_000, WINDOW).health;
+    const concurrent = nextHealth(first, busy, 1_100, WINDOW).health;
+    assert.equal(concurrent.backoffLevel, 1, 'a response to an earlier attempt does not escalate');
+    assert.equal(concurrent.pausedUntil, 2_000);
+    const afterPause = nextHealth(concurrent, busy, 2_500, WINDOW).health;
+    assert.equal(afterPause.backoffLevel, 2);
+    assert.equal(afterPause.pausedUntil, 2_500 + 2_000);
+  });
 });
 
 describe('failure policy', () => {

@@ -6,7 +6,7 @@ import { addCidr, BLOCKED_IPV4, BLOCKED_IPV6, embeddedIpv4, isIpv4Mapped } from 
 /** Resolves a hostname to every address it has; the guard calls it once per new connection. */
 export type Resolver = (hostname: string) => Promise<LookupAddress[]>;
 
-/** The system resolver (getaddrinfo, so /etc/hosts applies), returning IPv4 and IPv6 answers. */
+/** The system resolver (getaddrinfo, so /etc/hosts applies), returning IPv4 and IPv6 addresses. */
 export const systemResolver: Resolver = (hostname) =>
   new Promise((resolve, reject) => {
     dnsLookup(hostname, { all: true, family: 0 }, (error, addresses) => (error ? reject(error) : resolve(addresses)));

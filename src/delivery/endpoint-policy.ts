@@ -79,8 +79,13 @@ export function nextHealth(
     failingSince,
     consecutiveFailures: current.consecutiveFailures + 1,
   };
-  if (attempt.pushback) {
-    health.pausedUntil = Math.max(current.pausedUntil, now + pauseMs(current.backoffLevel, attempt.retryAfterMs));
+  if (attempt.pushback && current.pausedUntil > now) {
+    // Responses to attempts already in flight when the pause began belong to the same
+    // episode: they may extend the pause to their Retry-After but do not raise the level.
+    const retryAfter = Math.min(attempt.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
+    health.pausedUntil = Math.max(current.pausedUntil, now + retryAfter);
+  } else if (attempt.pushback) {
+    health.pausedUntil = now + pauseMs(current.backoffLevel, attempt.retryAfterMs);
     health.backoffLevel = Math.min(MAX_BACKOFF_LEVEL, current.backoffLevel + 1);
   }
   return { health, disable: now - failingSince >= disableAfterMs };

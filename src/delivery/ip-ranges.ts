@@ -76,7 +76,7 @@ function ipv4From(high: number, low: number): string {
 
 /**
  * Returns the IPv4 address an IPv6 address carries: IPv4-mapped (::ffff:a.b.c.d),
- * IPv4-compatible (::a.b.c.d), SIIT (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96), 6to4
+ * IPv4-compatible (::a.b.c.d from 1.0.0.0 up), SIIT (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96), 6to4
  * (2002:aabb:ccdd::/48) and Teredo (2001:0::/32, client address inverted in the last 32 bits).
  * Returns null when it carries none.
  */
@@ -85,7 +85,9 @@ export function embeddedIpv4(address: string): string | null {
   if (!g) return null;
   const zeroUpTo = (count: number) => g.slice(0, count).every((group) => group === 0);
 
-  if (zeroUpTo(5) && (g[5] === 0xffff || g[5] === 0)) return ipv4From(g[6]!, g[7]!);
+  if (zeroUpTo(5) && g[5] === 0xffff) return ipv4From(g[6]!, g[7]!);
+  // IPv4-compatible; :: and ::1 are the IPv6 unspecified and loopback addresses instead.
+  if (zeroUpTo(6) && g[6] !== 0) return ipv4From(g[6]!, g[7]!);
   if (zeroUpTo(4) && g[4] === 0xffff && g[5] === 0) return ipv4From(g[6]!, g[7]!);
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((group) => group === 0)) return ipv4From(g[6]!, g[7]!);
   if (g[0] === 0x2002) return ipv4From(g[1]!, g[2]!);

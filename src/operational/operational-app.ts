@@ -13,8 +13,8 @@ export const OPERATIONAL_ENDPOINT_ID = 'ep_hookline_operational';
 
 /**
  * Creates the internal application and endpoint, or points them at the configured URL. The
- * secret is HOOKLINE_OPERATIONAL_WEBHOOK_SECRET when set; otherwise the stored one is kept, or
- * on first start one is generated and returned so it can be shown once.
+ * secret is HOOKLINE_OPERATIONAL_WEBHOOK_SECRET when set. Without it the stored secret is kept,
+ * and on first start a new one is generated and returned, so the caller can show it once.
  */
 export async function ensureOperationalEndpoint(
   store: Store,
