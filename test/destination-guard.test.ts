@@ -13,14 +13,14 @@ type Attempt = { status: number; errorCode: string | null; response: string; url
 const v4 = (address: string): LookupAddress => ({ address, family: 4 });
 const v6 = (address: string): LookupAddress => ({ address, family: 6 });
 
-/** A stub resolver answering from a table of queued answers per name; it never touches DNS. */
+/** Builds a stub resolver that returns queued addresses per name and never touches DNS. */
 function stubResolver(answers: Record<string, LookupAddress[][]>) {
   const calls: string[] = [];
   const resolve: Resolver = async (hostname) => {
     calls.push(hostname);
     const queue = answers[hostname];
     if (!queue || queue.length === 0) throw Object.assign(new Error(`no stub answer for ${hostname}`), { code: 'ENOTFOUND' });
-    // The last answer repeats, like a record that stopped changing.
+    // The last entry repeats, like a record that stopped changing.
     return queue.length > 1 ? queue.shift()! : queue[0]!;
   };
   return { resolve, calls };

@@ -143,7 +143,8 @@ describe('fuzz: query parsing', () => {
           try {
             const result = read();
             if (result && typeof result === 'object' && 'limit' in result) {
-              assert.ok(result.limit >= 1 && result.limit <= 250);
+              assert.ok(result.limit >= 1, `limit ${result.limit}`);
+              assert.ok(result.limit <= 250, `limit ${result.limit}`);
             }
           } catch (error) {
             assert.ok(error instanceof ValidationError, String(error));

@@ -12,7 +12,7 @@ function gaps(times: number[]): number[] {
   return times.slice(1).map((time, index) => time - times[index]!);
 }
 
-/** A receiver that reads each request and never answers, until it is closed. */
+/** Starts a receiver that reads each request and never responds, until it is closed. */
 async function startHangingReceiver(): Promise<{ url: string; count: () => number; close(): Promise<void> }> {
   let count = 0;
   const server: Server = createServer((request) => {
@@ -66,7 +66,7 @@ describe('throttling', { timeout: 120_000 }, () => {
       const times = requests.map((request) => request.receivedAt);
       // Four per second is one attempt start every 250 ms, so six starts span at least
       // 1250 ms. Arrival times jitter around the starts on a busy machine, so one slot of
-      // slack is allowed; without throttling the six arrive within a few milliseconds.
+      // slack is allowed. Without throttling the six arrive within a few milliseconds.
       const span = times[5]! - times[0]!;
       assert.ok(span >= 5 * 250 - 250, `six requests span ${span} ms, at least four slots`);
     } finally {

@@ -1,3 +1,5 @@
+import { MAX_RETRY_AFTER_MS } from './retry-policy.js';
+
 /**
  * Endpoint-wide decisions after each attempt, as pure functions of the stored state and `now`:
  * pausing the whole endpoint when it asks for less traffic, pacing it back up, and disabling
@@ -23,8 +25,6 @@ export const HEALTHY: EndpointHealth = {
 export const MAX_BACKOFF_LEVEL = 8;
 export const PAUSE_BASE_MS = 1000;
 export const MAX_PAUSE_MS = 10 * 60 * 1000;
-/** Longest Retry-After honoured for the endpoint pause, as for a message's next attempt. */
-const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export interface AttemptSummary {
   success: boolean;
