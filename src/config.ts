@@ -25,6 +25,19 @@ export interface Config {
   defaultSecretKind: SecretKind;
   /** Whether message payloads are checked against their event type's JSON Schema. */
   validatePayloads: boolean;
+  /** Rejects plain http endpoint URLs, except to allow-listed private ranges. */
+  httpsOnly: boolean;
+  /** PEM files for serving the API over HTTPS; both set or both unset. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Extra PEM CA certificates trusted for outbound deliveries, besides Node's roots. */
+  tlsCaFile: string | undefined;
+  /** How long an endpoint may fail without a single success before it is disabled, in ms. */
+  disableAfterMs: number;
+  /** The whsec_ secret that signs operational webhooks; generated and stored when unset. */
+  operationalWebhookSecret: string | undefined;
+  /** Attempts in flight to one endpoint across all workers sharing the database. */
+  endpointConcurrency: number;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
@@ -98,13 +111,6 @@ function parseSecretKind(raw: string | undefined): SecretKind {
   return kind as SecretKind;
 }
 
-function parseBoolean(name: string, raw: string | undefined): boolean {
-  const text = nonEmpty(raw)?.toLowerCase();
-  if (text === undefined || text === 'false' || text === '0') return false;
-  if (text === 'true' || text === '1') return true;
-  throw new ConfigError(`${name} is invalid: "${raw}". Use true or false.`);
-}
-
 function parseMainKey(raw: string | undefined): string | undefined {
   const key = nonEmpty(raw);
   if (key !== undefined && key.length < MIN_MAIN_KEY_LENGTH) {
@@ -136,11 +142,41 @@ function parseList(raw: string | undefined): string[] {
     .filter((part) => part !== '');
 }
 
+function parseBoolean(env: Env, name: string): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined || raw === 'false' || raw === '0') return false;
+  if (raw === 'true' || raw === '1') return true;
+  throw new ConfigError(`${name} is invalid: "${env[name]}". Expected true or false.`);
+}
+
+function parseTlsFiles(env: Env): { cert: string | undefined; key: string | undefined } {
+  const cert = nonEmpty(env.HOOKLINE_TLS_CERT);
+  const key = nonEmpty(env.HOOKLINE_TLS_KEY);
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ConfigError('HOOKLINE_TLS_CERT and HOOKLINE_TLS_KEY must be set together to serve HTTPS.');
+  }
+  return { cert, key };
+}
+
+function parseWebhookSecret(raw: string | undefined): string | undefined {
+  const secret = nonEmpty(raw);
+  if (secret !== undefined && !/^(whsec_)?[A-Za-z0-9+/=]{32,100}$/.test(secret)) {
+    throw new ConfigError(
+      'HOOKLINE_OPERATIONAL_WEBHOOK_SECRET is invalid. Expected whsec_ followed by 32 to 100 base64 characters.',
+    );
+  }
+  return secret;
+}
+
 function nonEmpty(raw: string | undefined): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+/** Five days: an endpoint failing that long without one success is disabled. */
+export const DEFAULT_DISABLE_AFTER_SECONDS = 432_000;
+
 export function loadConfig(env: Env = process.env): Config {
+  const tls = parseTlsFiles(env);
   const listen = parseListen(env.HOOKLINE_LISTEN ?? '127.0.0.1:8071');
   const listenText = listen.host.includes(':') ? `[${listen.host}]:${listen.port}` : `${listen.host}:${listen.port}`;
 
@@ -163,6 +199,15 @@ export function loadConfig(env: Env = process.env): Config {
     databasePoolSize: parsePositiveInteger(env, 'HOOKLINE_DATABASE_POOL_SIZE', 10),
     secretRotationGraceMs: parseGraceSeconds(env.HOOKLINE_SECRET_ROTATION_GRACE) * 1000,
     defaultSecretKind: parseSecretKind(env.HOOKLINE_DEFAULT_SECRET_KIND),
-    validatePayloads: parseBoolean('HOOKLINE_VALIDATE_PAYLOADS', env.HOOKLINE_VALIDATE_PAYLOADS),
+    validatePayloads: parseBoolean(env, 'HOOKLINE_VALIDATE_PAYLOADS'),
+    httpsOnly: parseBoolean(env, 'HOOKLINE_HTTPS_ONLY'),
+    tlsCertFile: tls.cert,
+    tlsKeyFile: tls.key,
+    tlsCaFile: nonEmpty(env.HOOKLINE_TLS_CA_FILE),
+    disableAfterMs: Math.round(
+      parsePositiveNumber(env, 'HOOKLINE_DISABLE_AFTER', DEFAULT_DISABLE_AFTER_SECONDS) * 1000,
+    ),
+    operationalWebhookSecret: parseWebhookSecret(env.HOOKLINE_OPERATIONAL_WEBHOOK_SECRET),
+    endpointConcurrency: parsePositiveInteger(env, 'HOOKLINE_ENDPOINT_CONCURRENCY', 16),
   };
 }

@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApi } from './api/server.js';
 import type { Config } from './config.js';
-import { DestinationGuard } from './delivery/destination-guard.js';
+import { readFileSync } from 'node:fs';
+import type { AttemptEvents } from './delivery/attempt-events.js';
+import { DestinationGuard, type Resolver } from './delivery/destination-guard.js';
+import { OperationalWebhooks } from './operational/operational-webhooks.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { DeliveryWorker } from './delivery/worker.js';
 import { listenForWork, publishWork, type Listener } from './queue/notifier.js';
@@ -26,6 +29,8 @@ export interface Hookline {
   store: Store;
   /** The admin token generated at first start, or null. Shown once and never stored in clear. */
   generatedToken: string | null;
+  /** The operational webhook secret generated at first start, or null. Shown once. */
+  generatedOperationalSecret: string | null;
   /** Starts serving; returns the bound address as host:port, or null without the API role. */
   listen(): Promise<string | null>;
   close(): Promise<void>;
@@ -39,11 +44,28 @@ function formatAddress(api: FastifyInstance): string {
   return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
 }
 
-function createWorker(config: Config, store: Store, cipher: SecretCipher, logger: Logger) {
+export interface HooklineOptions {
+  /** Replaces the system DNS resolver for deliveries, so tests never query real DNS. */
+  resolve?: Resolver;
+}
+
+function readPem(path: string | undefined): string | undefined {
+  return path === undefined ? undefined : readFileSync(path, 'utf8');
+}
+
+function createWorker(
+  config: Config,
+  store: Store,
+  cipher: SecretCipher,
+  logger: Logger,
+  guard: DestinationGuard,
+  events: AttemptEvents,
+) {
   const sender = new HttpSender({
-    guard: new DestinationGuard(config.allowPrivateCidrs),
+    guard,
     timeoutMs: config.deliveryTimeoutMs,
     connections: config.workerConcurrency,
+    ca: readPem(config.tlsCaFile),
   });
   const worker = new DeliveryWorker({
     store,
@@ -54,6 +76,9 @@ function createWorker(config: Config, store: Store, cipher: SecretCipher, logger
     timeoutMs: config.deliveryTimeoutMs,
     concurrency: config.workerConcurrency,
     userAgent: `Hookline/${VERSION}`,
+    endpointConcurrency: config.endpointConcurrency,
+    disableAfterMs: config.disableAfterMs,
+    events,
   });
   return { sender, worker };
 }
@@ -74,21 +99,32 @@ async function runMaintenance(store: Store, logger: Logger): Promise<void> {
 }
 
 /** Opens the store and wires the API and the delivery worker for one process. */
-export async function createHookline(config: Config, logger: Logger, role: Role = 'all'): Promise<Hookline> {
+export async function createHookline(
+  config: Config,
+  logger: Logger,
+  role: Role = 'all',
+  options: HooklineOptions = {},
+): Promise<Hookline> {
   const store = await openStore(config.databaseUrl, {
     poolSize: config.databasePoolSize,
     onConnectionError: (error) => logger.warn({ err: error }, 'idle database connection failed'),
   });
-  const cipher = new SecretCipher(config.mainKey);
+  let cipher: SecretCipher;
+  let generated: string | null;
+  let operational: OperationalWebhooks;
+  // A failed start must close the pool, or its connections keep the process alive.
   try {
+    cipher = new SecretCipher(config.mainKey);
     await prepareSecretEncryption(store.db, cipher, logger);
+    ({ generated } = await ensureAdminToken(store, config.adminToken));
+    operational = await OperationalWebhooks.open(store, config, logger, cipher);
   } catch (error) {
     await store.close();
     throw error;
   }
-  const { generated } = await ensureAdminToken(store, config.adminToken);
 
-  const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger);
+  const guard = new DestinationGuard(config.allowPrivateCidrs, options.resolve ? { resolve: options.resolve } : {});
+  const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger, guard, operational);
   const worker = delivery?.worker ?? null;
   const wakeWorkers = () => {
     worker?.notify();
@@ -107,9 +143,17 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
           defaultSecretKind: config.defaultSecretKind,
           validatePayloads: config.validatePayloads,
           publicUrl: config.publicUrl,
-          onMessageAccepted: wakeWorkers,
           runTask: (taskId) => tasks.run(taskId),
+          urlPolicy: { guard, httpsOnly: config.httpsOnly },
+          operational,
+          https: config.tlsCertFile ? { cert: readPem(config.tlsCertFile)!, key: readPem(config.tlsKeyFile)! } : undefined,
+          onMessageAccepted: wakeWorkers,
         });
+
+  operational.onStored = () => {
+    worker?.notify();
+    void publishWork(store, logger);
+  };
 
   let listener: Listener | null = null;
   const maintenance = setInterval(() => void runMaintenance(store, logger), MAINTENANCE_INTERVAL_MS);
@@ -121,6 +165,7 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
     worker,
     store,
     generatedToken: generated,
+    generatedOperationalSecret: operational.generatedSecret,
     async listen() {
       if (api) await api.listen({ host: config.listenHost, port: config.listenPort });
       void runMaintenance(store, logger);
@@ -138,6 +183,7 @@ export async function createHookline(config: Config, logger: Logger, role: Role 
       await tasks.stop();
       await listener?.close();
       await worker?.stop();
+      await operational.flush();
       await delivery?.sender.close();
       await store.close();
     },

@@ -165,32 +165,6 @@ describe('delivery failures', () => {
   });
 });
 
-describe('destination guard', () => {
-  it('blocks loopback by default', async () => {
-    const server = await startHookline({ HOOKLINE_ALLOW_PRIVATE_CIDRS: '' });
-    const target = await startReceiver(respondInOrder(200));
-    try {
-      const app = await server.svix.application.create({ name: 'guarded' });
-      const port = new URL(target.url).port;
-      await server.svix.endpoint.create(app.id, { url: `http://127.0.0.1:${port}/` });
-      await server.svix.endpoint.create(app.id, { url: `http://localhost:${port}/` });
-      await server.svix.endpoint.create(app.id, { url: `http://[::ffff:127.0.0.1]:${port}/` });
-      await server.svix.endpoint.create(app.id, { url: `http://2130706433:${port}/` });
-      const message = await server.svix.message.create(app.id, { eventType: 'e.ssrf', payload: {} });
-
-      const attempts = await attemptsOf(server, app.id, message.id, 4);
-      for (const attempt of attempts) {
-        assert.equal(attempt.errorCode, 'destination_blocked', attempt.url);
-        assert.equal(attempt.response, '', 'no response body is returned');
-      }
-      assert.equal(target.requests.length, 0);
-    } finally {
-      await server.close();
-      await target.close();
-    }
-  });
-});
-
 describe('filtering', () => {
   it('routes by event type and channel', async () => {
     const server = await startHookline();

@@ -5,7 +5,12 @@
 const NAME_PATTERN = '^[a-zA-Z0-9\\-_.]+$';
 
 const uid = { type: ['string', 'null'], minLength: 1, maxLength: 256, pattern: NAME_PATTERN };
-const metadata = { type: 'object', additionalProperties: { type: 'string' } };
+const metadata = {
+  type: 'object',
+  maxProperties: 64,
+  propertyNames: { maxLength: 256 },
+  additionalProperties: { type: 'string', maxLength: 4096 },
+};
 const rate = { type: ['integer', 'null'], minimum: 0, maximum: 65535 };
 const eventTypeName = { type: 'string', minLength: 1, maxLength: 256, pattern: NAME_PATTERN };
 const channelList = (maxItems: number) => ({
@@ -16,6 +21,7 @@ const channelList = (maxItems: number) => ({
 });
 const eventTypeList = {
   type: ['array', 'null'],
+  maxItems: 256,
   uniqueItems: true,
   items: eventTypeName,
 };
@@ -69,7 +75,7 @@ export const eventTypePatch = { type: 'object', properties: eventTypeFields };
 const endpointSecret = { type: ['string', 'null'], pattern: '^(whsec_|whsk_)?[a-zA-Z0-9+/=]{32,100}$' };
 
 const endpointFields = {
-  url: { type: 'string', minLength: 1, maxLength: 65536 },
+  url: { type: 'string', minLength: 1, maxLength: 2048 },
   description: { type: 'string', maxLength: 4096 },
   uid,
   version: { type: ['integer', 'null'], minimum: 1 },
@@ -81,7 +87,7 @@ const endpointFields = {
   rateLimit: rate,
   throttleRate: rate,
   metadata,
-  headers: { type: ['object', 'null'], additionalProperties: { type: 'string' } },
+  headers: { type: ['object', 'null'], maxProperties: 32, additionalProperties: { type: 'string', maxLength: 4096 } },
   secret: endpointSecret,
 };
 

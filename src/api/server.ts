@@ -9,6 +9,8 @@ import type { SecretCipher } from '../signing/secret-cipher.js';
 import type { SecretKind } from '../signing/standard-webhooks.js';
 import type { Store } from '../store/database.js';
 import { installAuth } from './auth.js';
+import type { UrlPolicy } from './endpoint-input.js';
+import type { EndpointEvents } from '../operational/operational-webhooks.js';
 import { installErrorHandlers } from './error-handler.js';
 import { parseJsonBody } from './json-body.js';
 import { installPathValidation } from './path-params.js';
@@ -51,11 +53,17 @@ export interface RouteContext {
   runTask: (taskId: string) => void;
   /** The base URL clients use to reach Hookline, for links such as the app portal URL. */
   publicUrl: string;
+  /** What endpoint URLs must satisfy when they are saved. */
+  urlPolicy: UrlPolicy;
+  /** Sends Hookline's own events about endpoints. */
+  operational: EndpointEvents;
 }
 
 export interface ApiOptions extends RouteContext {
   logger: Logger;
   maxBodyBytes: number;
+  /** PEM certificate and key; when set the API is served over HTTPS. */
+  https?: { cert: string; key: string } | undefined;
   /** The base URL providers use to reach this server; builds each source's `ingestUrl`. */
   publicUrl: string;
 }
@@ -75,6 +83,7 @@ export function listRoutes(app: FastifyInstance): RouteEntry[] {
 
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes,
     logController: new LogController({ disableRequestLogging: true }),

@@ -23,6 +23,15 @@ export async function serve(
     );
   }
 
+  if (hookline.generatedOperationalSecret) {
+    process.stderr.write(
+      `\nNo HOOKLINE_OPERATIONAL_WEBHOOK_SECRET was set, so a signing secret for operational\n` +
+        `webhooks was generated and stored. It is shown only now:\n\n` +
+        `  ${hookline.generatedOperationalSecret}\n\n` +
+        `Verify operational webhooks with it, or set HOOKLINE_OPERATIONAL_WEBHOOK_SECRET to replace it.\n\n`,
+    );
+  }
+
   const address = await hookline.listen();
   const database = config.databaseUrl.split(':')[0];
   logger.info({ address, role, version: VERSION, database }, 'hookline started');

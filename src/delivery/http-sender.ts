@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { Agent, errors as undiciErrors, request } from 'undici';
 import { DestinationBlockedError, type DestinationGuard } from './destination-guard.js';
 
@@ -25,12 +26,24 @@ export interface HttpSenderOptions {
   guard: DestinationGuard;
   timeoutMs: number;
   connections?: number;
+  /** Extra PEM CA certificates to trust besides Node's built-in roots. */
+  ca?: string | undefined;
 }
 
 function hostOf(url: URL): string {
   // URL keeps the brackets of an IPv6 literal in `hostname`.
   return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }
+
+/** OpenSSL certificate verification codes whose names do not mention CERT. */
+const TLS_VERIFY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_CRL',
+  'HOSTNAME_MISMATCH',
+  'EPROTO',
+]);
 
 /** Maps a transport failure to a stable attempt error code. */
 export function classifyTransportError(error: unknown): { code: string; detail: string } {
@@ -50,7 +63,9 @@ export function classifyTransportError(error: unknown): { code: string; detail: 
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return { code: 'timeout', detail };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'dns_error', detail };
   if (code === 'ECONNREFUSED') return { code: 'connection_refused', detail };
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || /SSL|TLS/i.test(code)) return { code: 'tls_error', detail };
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || /SSL|TLS/i.test(code) || TLS_VERIFY_CODES.has(code)) {
+    return { code: 'tls_error', detail };
+  }
   return { code: 'connection_error', detail };
 }
 
@@ -69,7 +84,11 @@ export class HttpSender {
     this.timeoutMs = options.timeoutMs;
     this.agent = new Agent({
       connections: options.connections ?? 128,
-      connect: { lookup: options.guard.lookup, timeout: options.timeoutMs },
+      connect: {
+        lookup: options.guard.lookup,
+        timeout: options.timeoutMs,
+        ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+      },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -81,6 +100,9 @@ export class HttpSender {
     try {
       const url = new URL(input.url);
       const host = hostOf(url);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new DestinationBlockedError(host, url.protocol, 'only http and https are delivered to');
+      }
       // An IP literal skips DNS and so the lookup hook, so it is checked here.
       if (isIP(host) !== 0) this.guard.assertAllowed(host, host);
 

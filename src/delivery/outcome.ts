@@ -8,7 +8,13 @@ export interface Outcome {
   /** Null when no further attempt is made. */
   nextAttemptAt: number | null;
   endpointGone: boolean;
+  /** The endpoint asked for less traffic: 429, 503 or a Retry-After on a failure. */
+  pushback: boolean;
+  /** The parsed Retry-After of a failed attempt, in milliseconds from now. */
+  retryAfterMs: number | undefined;
 }
+
+const NO_PUSHBACK = { pushback: false, retryAfterMs: undefined } as const;
 
 /**
  * Decides what an attempt's result means. Only 2xx is success. 3xx is a failure and the
@@ -24,7 +30,7 @@ export function decideOutcome(
 ): Outcome {
   const status = result.statusCode;
   if (result.errorCode === null && status >= 200 && status < 300) {
-    return { success: true, errorCode: null, errorDetail: null, nextAttemptAt: null, endpointGone: false };
+    return { success: true, errorCode: null, errorDetail: null, nextAttemptAt: null, endpointGone: false, ...NO_PUSHBACK };
   }
 
   if (status === 410) {
@@ -34,6 +40,7 @@ export function decideOutcome(
       errorDetail: 'The endpoint answered 410 Gone, so it was disabled and its pending messages cancelled.',
       nextAttemptAt: null,
       endpointGone: true,
+      ...NO_PUSHBACK,
     };
   }
 
@@ -45,15 +52,18 @@ export function decideOutcome(
     errorDetail = `The endpoint answered HTTP ${status} redirecting to ${location}; redirects are not followed.`;
   }
 
-  const retryAfterMs = RETRY_AFTER_STATUSES.has(status)
-    ? parseRetryAfter(result.headers['retry-after'], now)
-    : undefined;
-  const delay = nextRetryDelayMs(attemptNumber, scheduleMs, retryAfterMs, random);
+  // Retry-After sets the message's next attempt only on 429 and 503, as before; on any
+  // failure it also pauses the whole endpoint.
+  const retryAfterMs = parseRetryAfter(result.headers['retry-after'], now);
+  const throttled = RETRY_AFTER_STATUSES.has(status);
+  const delay = nextRetryDelayMs(attemptNumber, scheduleMs, throttled ? retryAfterMs : undefined, random);
   return {
     success: false,
     errorCode,
     errorDetail,
     nextAttemptAt: delay === null ? null : now + delay,
     endpointGone: false,
+    pushback: throttled || retryAfterMs !== undefined,
+    retryAfterMs,
   };
 }

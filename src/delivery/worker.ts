@@ -3,13 +3,18 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import {
   claimDueDeliveries,
+  countLeases,
+  deferDelivery,
   nextDueTime,
   recordAttempt,
   releaseLeases,
   TriggerType,
-  type AttemptRow,
   type DeliveryJob,
+  type RecordedAttempt,
 } from '../queue/deliveries.js';
+import { acquireSendSlot } from '../queue/endpoint-health.js';
+import { sendIntervalMs } from './endpoint-policy.js';
+import type { AttemptEvents } from './attempt-events.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
 import type { SecretCipher } from '../signing/secret-cipher.js';
 import { signAll } from '../signing/standard-webhooks.js';
@@ -36,6 +41,12 @@ export interface WorkerOptions {
   timeoutMs: number;
   concurrency: number;
   userAgent: string;
+  /** Attempts in flight to one endpoint across every worker sharing the database. */
+  endpointConcurrency?: number;
+  /** An endpoint failing this long without a success is disabled, in milliseconds. */
+  disableAfterMs?: number;
+  /** Receives attempt results for operational webhooks; must not throw. */
+  events?: AttemptEvents;
 }
 
 /**
@@ -132,7 +143,8 @@ export class DeliveryWorker {
       if (wanted > 0) {
         const now = Date.now();
         try {
-          jobs = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs);
+          jobs = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
+          jobs = await this.handBackExcess(jobs, now);
           if (this.claimFailures > 0) {
             this.logger.info({ failures: this.claimFailures }, 'database reachable again, claiming resumed');
             this.claimFailures = 0;
@@ -149,6 +161,33 @@ export class DeliveryWorker {
     }
   }
 
+  private get endpointConcurrency(): number {
+    return this.options.endpointConcurrency ?? Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * Keeps at most `endpointConcurrency` leases per endpoint, counting other workers' leases,
+   * and hands the rest back still due, so a backlog for one slow endpoint cannot fill the
+   * worker while other endpoints wait.
+   */
+  private async handBackExcess(jobs: DeliveryJob[], now: number): Promise<DeliveryJob[]> {
+    if (this.options.endpointConcurrency === undefined || jobs.length === 0) return jobs;
+    const leases = await countLeases(this.options.store.db, [...new Set(jobs.map((job) => job.endpointId))], now);
+    const kept: DeliveryJob[] = [];
+    const excess = new Map<string, number>();
+    for (const [endpointId, count] of leases) excess.set(endpointId, count - this.endpointConcurrency);
+
+    // Jobs come in due order, so the latest ones go back.
+    for (const job of [...jobs].reverse()) {
+      const over = excess.get(job.endpointId) ?? 0;
+      if (over > 0) {
+        excess.set(job.endpointId, over - 1);
+        await deferDelivery(this.options.store.db, job.deliveryId, this.workerId, null, now);
+      } else kept.push(job);
+    }
+    return kept.reverse();
+  }
+
   /** Logs the first failure and every tenth after it, and returns how long to wait. */
   private claimBackoff(error: unknown): number {
     this.claimFailures++;
@@ -162,7 +201,7 @@ export class DeliveryWorker {
 
   private async idleDelay(): Promise<number> {
     try {
-      const due = await nextDueTime(this.options.store.db);
+      const due = await nextDueTime(this.options.store.db, Date.now(), this.endpointConcurrency);
       if (due === null) return MAX_IDLE_MS;
       return Math.max(0, Math.min(MAX_IDLE_MS, due - Date.now()));
     } catch {
@@ -208,10 +247,32 @@ export class DeliveryWorker {
     }
   }
 
+  /**
+   * Takes the endpoint's send slot when it is throttled or pacing back up after a backoff.
+   * Returns false, with the delivery handed back until the slot opens, when it has not come.
+   */
+  private async takeSlot(job: DeliveryJob): Promise<boolean> {
+    const interval = sendIntervalMs(job.throttleRate, job.backoffLevel);
+    if (interval === 0) return true;
+    const { db } = this.options.store;
+    const slot = await this.withRetries(() => acquireSendSlot(db, job.endpointId, interval, Date.now()));
+    if (slot.acquired) return true;
+    await this.withRetries(() => deferDelivery(db, job.deliveryId, this.workerId, slot.retryAt));
+    return false;
+  }
+
   private async attempt(job: DeliveryJob): Promise<void> {
     const { sender, store, cipher, retryScheduleMs, userAgent } = this.options;
     const log = this.logger.child({ appId: job.appId, endpointId: job.endpointId, messageId: job.messageId });
     const attemptNumber = job.attemptCount + 1;
+
+    try {
+      if (!(await this.takeSlot(job))) return;
+    } catch (error) {
+      // The lease expires and the delivery is claimed again.
+      log.error({ err: error }, 'taking the endpoint send slot failed');
+      return;
+    }
 
     let headers: Record<string, string>;
     try {
@@ -228,20 +289,27 @@ export class DeliveryWorker {
     const schedule = job.triggerType === TriggerType.manual ? [] : retryScheduleMs;
     const outcome = decideOutcome(result, attemptNumber, schedule, now);
 
-    let attempt: AttemptRow | null;
+    const policy = { engine: store.engine, disableAfterMs: this.options.disableAfterMs ?? Number.MAX_SAFE_INTEGER };
+    let recorded: RecordedAttempt | null;
     try {
-      attempt = await this.withRetries(() =>
-        recordAttempt(store.writes, job, this.workerId, {
-          url: job.url,
-          statusCode: result.statusCode,
-          response: result.responseExcerpt,
-          durationMs: result.durationMs,
-          triggerType: job.triggerType,
-          ...outcome,
-        }),
+      recorded = await this.withRetries(() =>
+        recordAttempt(
+          store.writes,
+          job,
+          this.workerId,
+          {
+            url: job.url,
+            statusCode: result.statusCode,
+            response: result.responseExcerpt,
+            durationMs: result.durationMs,
+            triggerType: job.triggerType,
+            ...outcome,
+          },
+          policy,
+        ),
       );
     } catch (error) {
-      if (isForeignKeyViolation(error)) attempt = null;
+      if (isForeignKeyViolation(error)) recorded = null;
       else {
         // The lease expires and the delivery is sent again: at-least-once, never lost.
         log.error({ err: error, attempt: attemptNumber }, 'recording the attempt failed, the delivery will be retried');
@@ -249,11 +317,12 @@ export class DeliveryWorker {
       }
     }
 
-    if (attempt === null) {
+    if (recorded === null) {
       log.info({ attempt: attemptNumber }, 'attempt not recorded: its endpoint, message or application was deleted');
       return;
     }
-    logOutcome(log, attempt, attemptNumber, result, outcome);
+    logOutcome(log, recorded, attemptNumber, result, outcome);
+    this.options.events?.attemptRecorded(job, recorded, attemptNumber, outcome);
   }
 }
 
@@ -267,7 +336,8 @@ function urlForLog(url: string): string {
   }
 }
 
-function logOutcome(log: Logger, attempt: AttemptRow, attemptNumber: number, result: SendResult, outcome: Outcome): void {
+function logOutcome(log: Logger, recorded: RecordedAttempt, attemptNumber: number, result: SendResult, outcome: Outcome): void {
+  const { attempt } = recorded;
   const fields = {
     attemptId: attempt.id,
     attempt: attemptNumber,
@@ -279,7 +349,9 @@ function logOutcome(log: Logger, attempt: AttemptRow, attemptNumber: number, res
   };
   if (outcome.success) log.info(fields, 'message delivered');
   else if (outcome.endpointGone) log.error(fields, 'endpoint returned 410 Gone and was disabled');
-  else if (outcome.nextAttemptAt !== null) {
+  if (recorded.disabledReason === 'failing') log.error(fields, 'endpoint disabled: it has failed for the whole disable window');
+  if (outcome.success || outcome.endpointGone) return;
+  if (outcome.nextAttemptAt !== null) {
     const nextAttemptAt = new Date(outcome.nextAttemptAt).toISOString();
     log.warn({ ...fields, nextAttemptAt }, 'attempt failed, retry scheduled');
   } else log.error(fields, 'attempt failed, retries exhausted');

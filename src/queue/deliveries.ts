@@ -1,9 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import { DeliveryStatus } from '../store/messages.js';
-import type { Store } from '../store/database.js';
+import type { Engine, Store } from '../store/database.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { AttemptTable, Database } from '../store/schema.js';
+import { endpointReady, readHealthForUpdate, writeHealth } from './endpoint-health.js';
+import { nextHealth } from '../delivery/endpoint-policy.js';
 
 export const TriggerType = { scheduled: 0, manual: 1 } as const;
 
@@ -23,6 +25,9 @@ export interface DeliveryJob {
   /** The endpoint's previous_secrets column as stored. */
   previousSecrets: string;
   headers: Record<string, string>;
+  throttleRate: number | null;
+  /** The endpoint's backoff level, or 0 before its first attempt. */
+  backoffLevel: number;
 }
 
 /**
@@ -37,6 +42,7 @@ export async function claimDueDeliveries(
   limit: number,
   now: number,
   leaseUntil: number,
+  endpointConcurrency = Number.MAX_SAFE_INTEGER,
 ): Promise<DeliveryJob[]> {
   const { db } = store;
   const claimed = await db
@@ -46,8 +52,10 @@ export async function claimDueDeliveries(
       const due = eb
         .selectFrom('deliveries as d')
         .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
+        .leftJoin('endpoint_health as h', 'h.endpoint_id', 'd.endpoint_id')
         .select('d.id')
         .where('e.disabled', '=', 0)
+        .where(endpointReady(now, endpointConcurrency))
         .where((w) =>
           w.or([
             w.and([w('d.status', '=', DeliveryStatus.pending), w('d.next_attempt_at', '<=', now)]),
@@ -68,6 +76,7 @@ export async function claimDueDeliveries(
     .selectFrom('deliveries as d')
     .innerJoin('messages as m', 'm.id', 'd.message_id')
     .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
+    .leftJoin('endpoint_health as h', 'h.endpoint_id', 'd.endpoint_id')
     .select([
       'd.id as deliveryId',
       'd.trigger_type as triggerType',
@@ -81,6 +90,8 @@ export async function claimDueDeliveries(
       'e.secret as secret',
       'e.previous_secrets as previousSecrets',
       'e.headers as headers',
+      'e.throttle_rate as throttleRate',
+      'h.backoff_level as backoffLevel',
     ])
     .where(
       'd.id',
@@ -96,6 +107,7 @@ export async function claimDueDeliveries(
     // An expunged payload is delivered as an empty object rather than not at all.
     payload: row.payload ?? '{}',
     headers: JSON.parse(row.headers) as Record<string, string>,
+    backoffLevel: row.backoffLevel ?? 0,
   }));
 }
 
@@ -112,6 +124,21 @@ export interface AttemptRecord {
   nextAttemptAt: number | null;
   /** True when the endpoint returned 410 Gone, so it is disabled and its pending deliveries cancelled. */
   endpointGone: boolean;
+  /** The endpoint answered 429 or 503, or sent a Retry-After, so the whole endpoint pauses. */
+  pushback: boolean;
+  retryAfterMs: number | undefined;
+}
+
+export interface HealthPolicy {
+  engine: Engine;
+  /** An endpoint failing this long without a success is disabled, in milliseconds. */
+  disableAfterMs: number;
+}
+
+export interface RecordedAttempt {
+  attempt: AttemptRow;
+  /** Why this attempt disabled its endpoint, or null when it did not. */
+  disabledReason: 'gone' | 'failing' | null;
 }
 
 export type AttemptRow = Selectable<AttemptTable>;
@@ -126,8 +153,9 @@ export async function recordAttempt(
   job: DeliveryJob,
   workerId: string,
   record: AttemptRecord,
+  policy: HealthPolicy,
   now = Date.now(),
-): Promise<AttemptRow | null> {
+): Promise<RecordedAttempt | null> {
   return writes.run(async (trx) => {
     // The delivery is gone when its endpoint, message or application was deleted while the
     // attempt ran: there is nothing left to record it against.
@@ -170,9 +198,36 @@ export async function recordAttempt(
       .where('lease_owner', '=', workerId)
       .execute();
 
-    if (record.endpointGone) await disableGoneEndpoint(trx, job.endpointId, now);
-    return attempt;
+    if (record.endpointGone) {
+      await disableGoneEndpoint(trx, job.endpointId, now);
+      return { attempt, disabledReason: 'gone' };
+    }
+    const failing = await updateHealth(trx, job.endpointId, record, policy, now);
+    return { attempt, disabledReason: failing ? 'failing' : null };
   });
+}
+
+/** Applies the attempt to the endpoint's health; returns true when that disabled the endpoint. */
+async function updateHealth(
+  trx: Kysely<Database>,
+  endpointId: string,
+  record: AttemptRecord,
+  policy: HealthPolicy,
+  now: number,
+): Promise<boolean> {
+  const current = await readHealthForUpdate(trx, policy.engine, endpointId, now);
+  const { health, disable } = nextHealth(current, record, now, policy.disableAfterMs);
+  await writeHealth(trx, endpointId, health, now);
+  if (!disable) return false;
+
+  // Pending deliveries stay pending, so enabling the endpoint again resumes them.
+  const result = await trx
+    .updateTable('endpoints')
+    .set({ disabled: 1, disabled_reason: 'failing', updated_at: now })
+    .where('id', '=', endpointId)
+    .where('disabled', '=', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 async function disableGoneEndpoint(trx: Kysely<Database>, endpointId: string, now: number): Promise<void> {
@@ -236,13 +291,63 @@ export async function releaseLeases(db: Kysely<Database>, workerId: string, now 
  * Returns when the next claimable delivery falls due, or null when none is pending. Deliveries
  * to disabled endpoints are left out, as the claim leaves them out, or the worker would spin.
  */
-export async function nextDueTime(db: Kysely<Database>): Promise<number | null> {
+export async function nextDueTime(
+  db: Kysely<Database>,
+  now = Date.now(),
+  endpointConcurrency = Number.MAX_SAFE_INTEGER,
+): Promise<number | null> {
+  // Endpoints that are paused, throttled or at their concurrency limit are left out; the
+  // worker is woken when an attempt finishes and polls at least once a second anyway.
   const row = await db
     .selectFrom('deliveries as d')
     .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
+    .leftJoin('endpoint_health as h', 'h.endpoint_id', 'd.endpoint_id')
     .select((eb) => eb.fn.min('d.next_attempt_at').as('next'))
     .where('d.status', '=', DeliveryStatus.pending)
     .where('e.disabled', '=', 0)
+    .where(endpointReady(now, endpointConcurrency))
     .executeTakeFirst();
   return row?.next === null || row?.next === undefined ? null : Number(row.next);
+}
+
+/**
+ * Hands back a leased delivery without counting an attempt, due again at `retryAt`: its
+ * endpoint's throttle slot or pause had not come, or the endpoint had too many in flight.
+ */
+export async function deferDelivery(
+  db: Kysely<Database>,
+  deliveryId: string,
+  workerId: string,
+  retryAt: number | null,
+  now = Date.now(),
+): Promise<void> {
+  const changes = { status: DeliveryStatus.pending, lease_owner: null, lease_expires_at: null, updated_at: now };
+  await db
+    .updateTable('deliveries')
+    .set(retryAt === null ? changes : { ...changes, next_attempt_at: retryAt })
+    .where('id', '=', deliveryId)
+    .where('lease_owner', '=', workerId)
+    .execute();
+}
+
+/**
+ * Counts unexpired leases per endpoint among `endpointIds`, across every worker. A batch claim
+ * can take more deliveries of one endpoint than its concurrency limit allows; the worker hands
+ * the excess back.
+ */
+export async function countLeases(
+  db: Kysely<Database>,
+  endpointIds: string[],
+  now: number,
+): Promise<Map<string, number>> {
+  if (endpointIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['endpoint_id', (eb) => eb.fn.countAll<number>().as('leases')])
+    .where('endpoint_id', 'in', endpointIds)
+    .where('status', '=', DeliveryStatus.sending)
+    .where('lease_expires_at', '>', now)
+    .groupBy('endpoint_id')
+    .execute();
+  return new Map(rows.map((row) => [row.endpoint_id, Number(row.leases)]));
 }

@@ -46,6 +46,12 @@ export function listenForWork(store: Store, logger: Logger, onWork: () => void):
     try {
       await next.connect();
       await next.query(`LISTEN ${CHANNEL}`);
+      // close() may run while connecting; this client would then stay open and keep the
+      // process alive.
+      if (closed) {
+        await next.end().catch(() => {});
+        return;
+      }
       client = next;
       failures = 0;
       // Work may have been queued while no listener was connected.

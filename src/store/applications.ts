@@ -15,10 +15,18 @@ export interface ApplicationFields {
   metadata: Record<string, string>;
 }
 
+/**
+ * Fixed id of the internal application that carries operational webhooks. It has no random
+ * part, so no id made by `newId` equals it. The API hides it: it is absent from listings and
+ * every route returns 404 for it.
+ */
+export const OPERATIONAL_APP_ID = 'app_hookline_operational';
+
 export async function findApplication(
   db: Kysely<Database>,
   idOrUid: string,
 ): Promise<ApplicationRow | undefined> {
+  if (idOrUid === OPERATIONAL_APP_ID) return undefined;
   const byId = await db.selectFrom('applications').selectAll().where('id', '=', idOrUid).executeTakeFirst();
   if (byId) return byId;
   return db.selectFrom('applications').selectAll().where('uid', '=', idOrUid).executeTakeFirst();
@@ -88,5 +96,6 @@ export function listApplications(
   db: Kysely<Database>,
   request: PageRequest,
 ): Promise<Page<ApplicationRow>> {
-  return fetchPage(db.selectFrom('applications').selectAll(), 'id', (row) => row.id, request);
+  const visible = db.selectFrom('applications').selectAll().where('id', '!=', OPERATIONAL_APP_ID);
+  return fetchPage(visible, 'id', (row) => row.id, request);
 }

@@ -3,6 +3,7 @@ import { initial } from './migrations/0001-initial.js';
 import { endpointSecrets } from './migrations/0002-endpoint-secrets.js';
 import { operations } from './migrations/0003-operations.js';
 import { inbound } from './migrations/0004-inbound.js';
+import { hardening } from './migrations/0005-hardening.js';
 
 /**
  * Schema changes, applied in name order at start. Never edit one that has shipped; add a file
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0002_endpoint_secrets': endpointSecrets,
   '0003_operations': operations,
   '0004_inbound': inbound,
+  '0005_hardening': hardening,
 };
 
 /** Records which migrations ran, in the same schema as Hookline's tables. */

@@ -166,7 +166,23 @@ export interface IngestRejectionTable {
   last_at: number;
 }
 
+/** Delivery state of one endpoint, shared by every worker; absent until its first attempt. */
+export interface EndpointHealthTable {
+  endpoint_id: string;
+  /** Earliest time the next attempt may start, from throttleRate or backoff pacing. */
+  next_send_at: number;
+  /** No attempt starts before this time, after a 429, a 503 or a Retry-After. */
+  paused_until: number;
+  /** Steps of backoff still to recover; each success removes one. */
+  backoff_level: number;
+  /** Start of the current run of failed attempts, or null after a success. */
+  failing_since: number | null;
+  consecutive_failures: number;
+  updated_at: number;
+}
+
 export interface Database {
+  endpoint_health: EndpointHealthTable;
   applications: ApplicationTable;
   event_types: EventTypeTable;
   endpoints: EndpointTable;

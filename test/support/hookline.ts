@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Svix } from 'svix';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createHookline, type Hookline } from '../../src/hookline.js';
+import { createHookline, type Hookline, type HooklineOptions } from '../../src/hookline.js';
 import { createTestDatabase } from './database.js';
 
 export const TEST_TOKEN = 'test-admin-token';
@@ -34,6 +34,7 @@ export interface TestServer {
 export async function startHookline(
   env: Record<string, string> = {},
   postgresUrl?: string,
+  options: HooklineOptions = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-test-'));
   const database = createTestDatabase(dir, postgresUrl);
@@ -47,9 +48,9 @@ export async function startHookline(
     ...env,
   });
   const logger = pino({ level: process.env.HOOKLINE_TEST_LOG_LEVEL ?? 'silent' });
-  const hookline = await createHookline(config, logger);
+  const hookline = await createHookline(config, logger, 'all', options);
   const address = await hookline.listen();
-  const url = `http://${address}`;
+  const url = `${config.tlsCertFile ? 'https' : 'http'}://${address}`;
   let running: Hookline | null = hookline;
 
   const server: TestServer = {

@@ -9,6 +9,7 @@ import {
   type ApplicationFields,
   type ApplicationRow,
 } from '../../store/applications.js';
+import { validateMetadata } from '../endpoint-input.js';
 import { assertNotIdShaped, assertSameUid } from '../path-params.js';
 import { readBoolean, readPage } from '../query.js';
 import { applicationIn, applicationPatch } from '../schemas.js';
@@ -32,7 +33,7 @@ export function applicationFields(body: ApplicationBody, base?: ApplicationRow):
     uid: body.uid !== undefined ? body.uid : (base?.uid ?? null),
     rateLimit: body.rateLimit !== undefined ? body.rateLimit : (base?.rate_limit ?? null),
     throttleRate: body.throttleRate !== undefined ? body.throttleRate : (base?.throttle_rate ?? null),
-    metadata: body.metadata ?? (base ? (JSON.parse(base.metadata) as Record<string, string>) : {}),
+    metadata: body.metadata ? validateMetadata(body.metadata) : (base ? (JSON.parse(base.metadata) as Record<string, string>) : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { requireApplication } from '../../store/applications.js';
 import { requireEndpoint, updateEndpointHeaders } from '../../store/endpoints.js';
 import { endpointHeadersIn, endpointHeadersPatchIn } from '../schemas.js';
 import type { RouteContext } from '../server.js';
-import { validateHeaders } from './endpoints.js';
+import { validateHeaders } from '../endpoint-input.js';
 
 type EndpointParams = { app_id: string; endpoint_id: string };
 

@@ -15,7 +15,9 @@ import {
 } from '../../store/endpoints.js';
 import { findUnknownEventTypes } from '../../store/event-types.js';
 import type { Database } from '../../store/schema.js';
+import { resetHealth } from '../../queue/endpoint-health.js';
 import { assertNotIdShaped } from '../path-params.js';
+import { validateEndpointUrl, validateHeaders, validateMetadata, type UrlPolicy } from '../endpoint-input.js';
 import { readPage } from '../query.js';
 import { endpointIn, endpointPatch } from '../schemas.js';
 import { endpointOut, pageOut } from '../serializers.js';
@@ -40,45 +42,6 @@ interface EndpointBody {
 type AppParams = { app_id: string };
 type EndpointParams = { app_id: string; endpoint_id: string };
 
-/** Accepts only absolute http(s) URLs; the destination guard checks the address per attempt. */
-export function validateEndpointUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw ValidationError.single(['body', 'url'], `url is not a valid absolute URL: "${url}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw ValidationError.single(['body', 'url'], `url must use http or https, not "${parsed.protocol}"`);
-  }
-  if (parsed.username || parsed.password) {
-    throw ValidationError.single(['body', 'url'], 'url must not contain credentials; use endpoint headers instead');
-  }
-  return url;
-}
-
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'keep-alive', 'te', 'upgrade', 'expect', 'trailer']);
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** Rejects custom headers that would break the request or forge its signature. */
-export function validateHeaders(headers: Record<string, string>): Record<string, string> {
-  for (const [name, value] of Object.entries(headers)) {
-    const lower = name.toLowerCase();
-    const reserved = RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-') || lower.startsWith('svix-');
-    if (!HEADER_NAME.test(name) || reserved) {
-      throw ValidationError.single(['body', 'headers', name], `header name "${name}" is invalid or reserved`);
-    }
-    // Field values are visible ASCII, spaces and tabs; undici rejects anything else at send time.
-    if (!/^[\t\x20-\x7e]*$/.test(value)) {
-      throw ValidationError.single(
-        ['body', 'headers', name],
-        `header "${name}" may contain only visible ASCII characters, spaces and tabs`,
-      );
-    }
-  }
-  return headers;
-}
-
 async function validateFilterTypes(db: Kysely<Database>, filterTypes: string[] | null): Promise<void> {
   if (!filterTypes) return;
   const unknown = await findUnknownEventTypes(db, filterTypes);
@@ -95,12 +58,12 @@ function listOrNull(value: string[] | null | undefined): string[] | null | undef
   return value === null || value.length === 0 ? null : value;
 }
 
-function endpointFields(body: EndpointBody, base?: EndpointRow): EndpointFields {
+function endpointFields(body: EndpointBody, policy: UrlPolicy, base?: EndpointRow): EndpointFields {
   assertNotIdShaped(body.uid, 'ep', ['body', 'uid']);
   const filterTypes = listOrNull(body.filterTypes !== undefined ? body.filterTypes : body.eventTypes);
   const channels = listOrNull(body.channels);
   return {
-    url: body.url !== undefined ? validateEndpointUrl(body.url) : base!.url,
+    url: body.url !== undefined ? validateEndpointUrl(body.url, policy) : base!.url,
     description: body.description ?? base?.description ?? '',
     uid: body.uid !== undefined ? body.uid : (base?.uid ?? null),
     version: body.version ?? base?.version ?? 1,
@@ -109,7 +72,11 @@ function endpointFields(body: EndpointBody, base?: EndpointRow): EndpointFields 
     channels: channels !== undefined ? channels : parseJsonList(base?.channels ?? null),
     rateLimit: body.rateLimit !== undefined ? body.rateLimit : (base?.rate_limit ?? null),
     throttleRate: body.throttleRate !== undefined ? body.throttleRate : (base?.throttle_rate ?? null),
-    metadata: body.metadata ?? (base ? (JSON.parse(base.metadata) as Record<string, string>) : {}),
+    metadata: body.metadata
+      ? validateMetadata(body.metadata)
+      : base
+        ? (JSON.parse(base.metadata) as Record<string, string>)
+        : {},
     headers: body.headers
       ? validateHeaders(body.headers)
       : base
@@ -127,7 +94,10 @@ export function chooseSecret(supplied: string | null | undefined, defaultKind: S
   return secret;
 }
 
-export function endpointRoutes(app: FastifyInstance, { store, cipher, defaultSecretKind }: RouteContext): void {
+export function endpointRoutes(
+  app: FastifyInstance,
+  { store, cipher, defaultSecretKind, urlPolicy, operational, onMessageAccepted }: RouteContext,
+): void {
   const { db } = store;
 
   app.get<{ Params: AppParams }>('/api/v1/app/:app_id/endpoint', async (request) => {
@@ -141,13 +111,15 @@ export function endpointRoutes(app: FastifyInstance, { store, cipher, defaultSec
     { schema: { body: endpointIn } },
     async (request, reply) => {
       const application = await requireApplication(db, request.params.app_id);
-      const fields = endpointFields(request.body);
+      const fields = endpointFields(request.body, urlPolicy);
       await validateFilterTypes(db, fields.filterTypes);
       const secret = chooseSecret(request.body.secret, defaultSecretKind, ['body', 'secret']);
 
       const sealed = { secret: cipher.seal(secret), previous_secrets: cipher.seal('[]') };
       const row = await insertEndpoint(db, application.id, fields, sealed);
       request.log.info({ appId: application.id, endpointId: row.id }, 'endpoint created');
+      operational.endpointChanged('endpoint.created', application, row);
+      if (row.disabled === 1) operational.endpointChanged('endpoint.disabled', application, row);
       return reply.code(201).send(endpointOut(row));
     },
   );
@@ -162,7 +134,7 @@ export function endpointRoutes(app: FastifyInstance, { store, cipher, defaultSec
     const current = await requireEndpoint(db, application.id, params.endpoint_id);
     // PUT resets what the body leaves out; PATCH keeps it.
     const base = patch ? current : { ...current, description: '', filter_types: null, channels: null, metadata: '{}', disabled: 0 };
-    const fields = endpointFields(body, base);
+    const fields = endpointFields(body, urlPolicy, base);
     await validateFilterTypes(db, fields.filterTypes);
     const updated = await updateEndpoint(db, current, fields);
     const changes = { appId: application.id, endpointId: updated.id, disabled: updated.disabled === 1 };
@@ -171,6 +143,13 @@ export function endpointRoutes(app: FastifyInstance, { store, cipher, defaultSec
     } else {
       logger.info(changes, 'endpoint updated');
     }
+    // An endpoint enabled again starts a fresh failure window and sends its pending deliveries.
+    if (current.disabled === 1 && updated.disabled === 0) {
+      await resetHealth(db, updated.id);
+      onMessageAccepted();
+    }
+    operational.endpointChanged('endpoint.updated', application, updated);
+    if (current.disabled === 0 && updated.disabled === 1) operational.endpointChanged('endpoint.disabled', application, updated);
     return endpointOut(updated);
   };
 
@@ -191,6 +170,7 @@ export function endpointRoutes(app: FastifyInstance, { store, cipher, defaultSec
     const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
     await deleteEndpoint(db, endpoint.id);
     request.log.info({ appId: application.id, endpointId: endpoint.id }, 'endpoint deleted');
+    operational.endpointChanged('endpoint.deleted', application, endpoint);
     return reply.code(204).send();
   });
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { assertNotIdShaped } from '../../api/path-params.js';
 import { readPage } from '../../api/query.js';
-import { chooseSecret, validateEndpointUrl, validateHeaders } from '../../api/routes/endpoints.js';
+import { validateEndpointUrl, validateHeaders, type UrlPolicy } from '../../api/endpoint-input.js';
+import { chooseSecret } from '../../api/routes/endpoints.js';
 import { endpointOut, pageOut } from '../../api/serializers.js';
 import type { RouteContext } from '../../api/server.js';
 import { verificationKey } from '../../signing/standard-webhooks.js';
@@ -51,10 +52,10 @@ const headersIn = {
   properties: { headers: { type: 'object', additionalProperties: { type: 'string' } } },
 };
 
-function destinationFields(body: DestinationBody, headers: Record<string, string>): EndpointFields {
+function destinationFields(body: DestinationBody, headers: Record<string, string>, policy: UrlPolicy): EndpointFields {
   assertNotIdShaped(body.uid, 'ep', ['body', 'uid']);
   return {
-    url: validateEndpointUrl(body.url),
+    url: validateEndpointUrl(body.url, policy),
     description: body.description ?? '',
     uid: body.uid ?? null,
     version: 1,
@@ -69,7 +70,10 @@ function destinationFields(body: DestinationBody, headers: Record<string, string
 }
 
 /** Routes for a source's destinations, stored as endpoints of the source's application. */
-export function destinationRoutes(app: FastifyInstance, { store, cipher, defaultSecretKind }: RouteContext): void {
+export function destinationRoutes(
+  app: FastifyInstance,
+  { store, cipher, defaultSecretKind, urlPolicy }: RouteContext,
+): void {
   const { db } = store;
   const base = '/ingest/api/v1/source/:source_id/endpoint';
   const load = async (params: DestinationParams) => {
@@ -87,7 +91,7 @@ export function destinationRoutes(app: FastifyInstance, { store, cipher, default
     const source = await requireSource(db, request.params.source_id);
     const secret = chooseSecret(request.body.secret, defaultSecretKind, ['body', 'secret']);
     const sealed = { secret: cipher.seal(secret), previous_secrets: cipher.seal('[]') };
-    const row = await insertEndpoint(db, source.app_id, destinationFields(request.body, {}), sealed);
+    const row = await insertEndpoint(db, source.app_id, destinationFields(request.body, {}, urlPolicy), sealed);
     request.log.info({ sourceId: source.id, endpointId: row.id }, 'source destination created');
     return reply.code(201).send(endpointOut(row));
   });
@@ -100,7 +104,7 @@ export function destinationRoutes(app: FastifyInstance, { store, cipher, default
     async (request) => {
       const current = await load(request.params);
       const headers = JSON.parse(current.headers) as Record<string, string>;
-      const updated = await updateEndpoint(db, current, destinationFields(request.body, headers));
+      const updated = await updateEndpoint(db, current, destinationFields(request.body, headers, urlPolicy));
       request.log.info({ endpointId: updated.id, disabled: updated.disabled === 1 }, 'source destination updated');
       return endpointOut(updated);
     },
