@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { createHmac } from 'node:crypto';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
 import { createHookline } from '../src/hookline.js';
@@ -101,6 +102,51 @@ describe('secrets at rest', () => {
     const app = apps.data.find((item) => item.name === 'at-rest')!;
     const [endpoint] = (await server.svix.endpoint.list(app.id)).data;
     assert.match((await server.svix.endpoint.getSecret(app.id, endpoint!.id)).key, /^whpk_/);
+  });
+});
+
+describe('inbound source secrets at rest', () => {
+  it('encrypts them and still verifies', async () => {
+    const server = await startHookline({ HOOKLINE_MAIN_KEY: MAIN_KEY });
+    try {
+      const sourceSecret = 'gh-source-secret-kept-encrypted';
+      const created = await server.fetch('/ingest/api/v1/source', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'github at rest', type: 'github', config: { secret: sourceSecret } }),
+      });
+      assert.equal(created.status, 201);
+      const source = (await created.json()) as { id: string };
+
+      const schema = new URL(server.config.databaseUrl).searchParams.get('schema');
+      const rows =
+        TEST_ENGINE === 'sqlite'
+          ? (() => {
+              const connection = new SqliteDatabase(sqlitePath(server.config.databaseUrl), { readonly: true });
+              try {
+                return connection.prepare('select config from ingest_sources').all() as Array<{ config: string }>;
+              } finally {
+                connection.close();
+              }
+            })()
+          : await postgresQuery<{ config: string }>(`select config from ${schema}.ingest_sources`);
+      assert.equal(rows.length, 1);
+      assert.ok(!rows[0]!.config.includes(sourceSecret), 'the source secret is not stored in clear');
+      assert.match(rows[0]!.config, /hlenc1:/);
+      assert.ok(!sqliteFileText(server).includes(sourceSecret), 'the database file has no clear source secret');
+
+      const payload = '{"zen":"Keep it logically awesome."}';
+      const signature = 'sha256=' + createHmac('sha256', sourceSecret).update(payload).digest('hex');
+      // ingestUrl carries the configured listen port (0 in tests), so post to the bound address.
+      const response = await fetch(`${server.url}/in/${source.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature, 'x-github-delivery': 'at-rest-1' },
+        body: payload,
+      });
+      assert.equal(response.status, 200, 'the stored secret still verifies requests');
+    } finally {
+      await server.close();
+    }
   });
 });
 

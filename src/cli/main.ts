@@ -35,8 +35,14 @@ Settings come from environment variables (the README has the full table):
   HOOKLINE_SECRET_ROTATION_GRACE  seconds a rotated-out secret keeps signing (default 86400)
   HOOKLINE_DEFAULT_SECRET_KIND  hmac or ed25519: the kind of new endpoint secrets (default hmac)
   HOOKLINE_VALIDATE_PAYLOADS true to check payloads against event type schemas (default false)
-  HOOKLINE_PUBLIC_URL, HOOKLINE_OPERATIONAL_WEBHOOK_URL
-                             reserved: read but not used yet
+  HOOKLINE_PUBLIC_URL        base URL providers use to reach Hookline (builds ingestUrl)
+  HOOKLINE_OPERATIONAL_WEBHOOK_URL, HOOKLINE_OPERATIONAL_WEBHOOK_SECRET
+                             where Hookline sends its own signed events, and their secret
+  HOOKLINE_HTTPS_ONLY        true rejects http endpoint URLs (default false)
+  HOOKLINE_TLS_CERT, HOOKLINE_TLS_KEY  PEM files to serve the API over HTTPS
+  HOOKLINE_TLS_CA_FILE       extra CA certificates trusted for deliveries
+  HOOKLINE_ENDPOINT_CONCURRENCY  attempts in flight to one endpoint (default 16)
+  HOOKLINE_DISABLE_AFTER     seconds of failure before an endpoint is disabled (default 432000)
 `;
 
 function parseRole(args: string[]): Role {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors.js';
 import { ENCRYPTED_PREFIX, SecretDecryptionError, type SecretCipher } from '../signing/secret-cipher.js';
+import { sealSourceSecrets } from '../inbound/secret-fields.js';
 import type { Database } from './schema.js';
 
 /** The settings row whose value is CHECK_PLAINTEXT encrypted with the main key. */
@@ -21,7 +22,28 @@ async function containsEncryptedSecrets(db: Kysely<Database>): Promise<boolean> 
     .where((w) => w.or([w('secret', 'like', pattern), w('previous_secrets', 'like', pattern)]))
     .limit(1)
     .executeTakeFirst();
-  return row !== undefined;
+  if (row !== undefined) return true;
+  // Inbound source configs keep their secrets as encrypted strings inside the JSON.
+  const source = await db
+    .selectFrom('ingest_sources')
+    .select('id')
+    .where('config', 'like', `%${ENCRYPTED_PREFIX}%`)
+    .limit(1)
+    .executeTakeFirst();
+  return source !== undefined;
+}
+
+/** Encrypts inbound source secrets stored in clear; returns how many sources changed. */
+async function encryptClearSourceSecrets(db: Kysely<Database>, cipher: SecretCipher): Promise<number> {
+  const rows = await db.selectFrom('ingest_sources').select(['id', 'config']).execute();
+  let changed = 0;
+  for (const row of rows) {
+    const config = JSON.stringify(sealSourceSecrets(JSON.parse(row.config) as Record<string, unknown>, cipher));
+    if (config === row.config) continue;
+    await db.updateTable('ingest_sources').set({ config }).where('id', '=', row.id).where('config', '=', row.config).execute();
+    changed++;
+  }
+  return changed;
 }
 
 function assertCheckValue(cipher: SecretCipher, stored: string): void {
@@ -95,4 +117,6 @@ export async function prepareSecretEncryption(db: Kysely<Database>, cipher: Secr
 
   const encrypted = await encryptClearSecrets(db, cipher);
   if (encrypted > 0) logger.info({ endpoints: encrypted }, 'encrypted endpoint secrets stored in clear');
+  const sources = await encryptClearSourceSecrets(db, cipher);
+  if (sources > 0) logger.info({ sources }, 'encrypted inbound source secrets stored in clear');
 }

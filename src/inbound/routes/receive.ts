@@ -6,6 +6,8 @@ import { LogLimiter } from '../../logger.js';
 import { insertMessage } from '../../store/messages.js';
 import { forwardedEvent, slackChallenge } from '../forwarded-event.js';
 import { checkContentLength, contentCoding, inflateGzip, readRawBody } from '../read-body.js';
+import type { SecretCipher } from '../../signing/secret-cipher.js';
+import { openSourceSecrets } from '../secret-fields.js';
 import { readSettings } from '../settings.js';
 import { countRejection, findSource, type SourceRow } from '../store.js';
 import { WebhookVerificationError } from '../verify/errors.js';
@@ -21,8 +23,8 @@ export function ingestPath(sourceId: string): string {
 type ReceiveRequest = FastifyRequest<{ Params: { source_id: string } }>;
 
 /** Reads, inflates and verifies a request; returns the body to forward and the delivery id. */
-async function verifyRequest(source: SourceRow, request: ReceiveRequest, publicUrl: string) {
-  const config = JSON.parse(source.config) as Record<string, unknown>;
+async function verifyRequest(source: SourceRow, request: ReceiveRequest, publicUrl: string, cipher: SecretCipher) {
+  const config = openSourceSecrets(JSON.parse(source.config) as Record<string, unknown>, cipher);
   const settings = readSettings(config);
   const raw = request.body as IncomingMessage | undefined;
 
@@ -65,7 +67,7 @@ async function receive(context: RouteContext & { publicUrl: string }, request: R
 
   let verified: { body: Buffer; deliveryId: string | undefined };
   try {
-    verified = await verifyRequest(source, request, context.publicUrl);
+    verified = await verifyRequest(source, request, context.publicUrl, context.cipher);
   } catch (error) {
     if (!(error instanceof WebhookVerificationError)) throw error;
     await recordRejection(context, source, request, error.code);

@@ -4,6 +4,7 @@ import { assertNotIdShaped } from '../../api/path-params.js';
 import { readPage } from '../../api/query.js';
 import { iso, pageOut } from '../../api/serializers.js';
 import type { RouteContext } from '../../api/server.js';
+import { sealSourceSecrets } from '../secret-fields.js';
 import { readSettings, SECRET_FIELDS } from '../settings.js';
 import {
   deleteSource,
@@ -77,8 +78,10 @@ export function sourceOut(row: SourceRow, publicUrl: string) {
   };
 }
 
-export function sourceRoutes(app: FastifyInstance, { store, publicUrl }: RouteContext & { publicUrl: string }): void {
+export function sourceRoutes(app: FastifyInstance, { store, publicUrl, cipher }: RouteContext & { publicUrl: string }): void {
   const { db } = store;
+  // Source secrets are stored like endpoint secrets: encrypted when a main key is set.
+  const sealed = (fields: SourceFields): SourceFields => ({ ...fields, config: sealSourceSecrets(fields.config, cipher) });
   const base = '/ingest/api/v1/source';
 
   app.get(base, async (request) => {
@@ -87,7 +90,7 @@ export function sourceRoutes(app: FastifyInstance, { store, publicUrl }: RouteCo
   });
 
   app.post<{ Body: SourceBody }>(base, { schema: { body: sourceIn } }, async (request, reply) => {
-    const row = await insertSource(db, sourceFields(request.body));
+    const row = await insertSource(db, sealed(sourceFields(request.body)));
     request.log.info({ sourceId: row.id, appId: row.app_id, type: row.type }, 'source created');
     return reply.code(201).send(sourceOut(row, publicUrl));
   });
@@ -101,7 +104,7 @@ export function sourceRoutes(app: FastifyInstance, { store, publicUrl }: RouteCo
     { schema: { body: sourceIn } },
     async (request) => {
       const current = await requireSource(db, request.params.source_id);
-      const row = await updateSource(db, current.id, sourceFields(request.body));
+      const row = await updateSource(db, current.id, sealed(sourceFields(request.body)));
       request.log.info({ sourceId: row.id, type: row.type }, 'source updated');
       return sourceOut(row, publicUrl);
     },
