@@ -139,12 +139,14 @@ export class DeliveryWorker {
       const free = concurrency - this.inFlight.size;
       const wanted = Math.min(free, CLAIM_BATCH);
       let jobs: DeliveryJob[] = [];
+      let handedBack = false;
 
       if (wanted > 0) {
         const now = Date.now();
         try {
-          jobs = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
-          jobs = await this.handBackExcess(jobs, now);
+          const claimed = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
+          jobs = await this.handBackExcess(claimed, now);
+          handedBack = jobs.length < claimed.length;
           if (this.claimFailures > 0) {
             this.logger.info({ failures: this.claimFailures }, 'database reachable again, claiming resumed');
             this.claimFailures = 0;
@@ -156,7 +158,9 @@ export class DeliveryWorker {
       }
       for (const job of jobs) this.dispatch(job);
 
-      if (wanted === 0) await this.sleep(MAX_IDLE_MS);
+      // Endpoints at their concurrency limit free up only when an attempt ends, and every end
+      // wakes the loop, so claiming again before then would only hand the same work back.
+      if (wanted === 0 || handedBack) await this.sleep(MAX_IDLE_MS);
       else if (jobs.length < wanted) await this.sleep(await this.idleDelay());
     }
   }
@@ -177,14 +181,16 @@ export class DeliveryWorker {
     const excess = new Map<string, number>();
     for (const [endpointId, count] of leases) excess.set(endpointId, count - this.endpointConcurrency);
 
-    // Jobs come in due order, so the latest ones go back.
+    // Jobs come in due order, so the latest ones go back, all in one statement.
+    const handBack: string[] = [];
     for (const job of [...jobs].reverse()) {
       const over = excess.get(job.endpointId) ?? 0;
       if (over > 0) {
         excess.set(job.endpointId, over - 1);
-        await deferDelivery(this.options.store.db, job.deliveryId, this.workerId, null, now);
+        handBack.push(job.deliveryId);
       } else kept.push(job);
     }
+    await deferDelivery(this.options.store.db, handBack, this.workerId, null, now);
     return kept.reverse();
   }
 

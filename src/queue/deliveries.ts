@@ -45,31 +45,34 @@ export async function claimDueDeliveries(
   endpointConcurrency = Number.MAX_SAFE_INTEGER,
 ): Promise<DeliveryJob[]> {
   const { db } = store;
-  const claimed = await db
-    .updateTable('deliveries')
-    .set({ status: DeliveryStatus.sending, lease_owner: workerId, lease_expires_at: leaseUntil, updated_at: now })
-    .where('id', 'in', (eb) => {
-      const due = eb
-        .selectFrom('deliveries as d')
-        .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
-        .leftJoin('endpoint_health as h', 'h.endpoint_id', 'd.endpoint_id')
-        .select('d.id')
-        .where('e.disabled', '=', 0)
-        .where(endpointReady(now, endpointConcurrency))
-        .where((w) =>
-          w.or([
-            w.and([w('d.status', '=', DeliveryStatus.pending), w('d.next_attempt_at', '<=', now)]),
-            w.and([w('d.status', '=', DeliveryStatus.sending), w('d.lease_expires_at', '<=', now)]),
-          ]),
-        )
-        .orderBy('d.next_attempt_at')
-        .limit(limit);
-      // On PostgreSQL several processes claim at once: SKIP LOCKED lets each take rows the
-      // others are not taking. SQLite runs one write transaction at a time, so it needs none.
-      return store.engine === 'postgres' ? due.forUpdate('d').skipLocked() : due;
-    })
-    .returning('id')
-    .execute();
+  // Two statements, each served in index order: an OR of both conditions made the database
+  // sort every due row to pick the first few, which grew with the backlog.
+  const claim = async (state: number, timeColumn: 'd.next_attempt_at' | 'd.lease_expires_at', count: number) =>
+    db
+      .updateTable('deliveries')
+      .set({ status: DeliveryStatus.sending, lease_owner: workerId, lease_expires_at: leaseUntil, updated_at: now })
+      .where('id', 'in', (eb) => {
+        const due = eb
+          .selectFrom('deliveries as d')
+          .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
+          .leftJoin('endpoint_health as h', 'h.endpoint_id', 'd.endpoint_id')
+          .select('d.id')
+          .where('d.status', '=', state)
+          .where(timeColumn, '<=', now)
+          .where('e.disabled', '=', 0)
+          .where(endpointReady(now, endpointConcurrency))
+          .orderBy(timeColumn)
+          .limit(count);
+        // On PostgreSQL several processes claim at once: SKIP LOCKED lets each take rows the
+        // others are not taking. SQLite runs one write transaction at a time, so it needs none.
+        return store.engine === 'postgres' ? due.forUpdate('d').skipLocked() : due;
+      })
+      .returning('id')
+      .execute();
+
+  // Deliveries whose worker died (an expired lease) go first; they are late already.
+  const claimed = await claim(DeliveryStatus.sending, 'd.lease_expires_at', limit);
+  if (claimed.length < limit) claimed.push(...(await claim(DeliveryStatus.pending, 'd.next_attempt_at', limit - claimed.length)));
   if (claimed.length === 0) return [];
 
   const rows = await db
@@ -316,16 +319,18 @@ export async function nextDueTime(
  */
 export async function deferDelivery(
   db: Kysely<Database>,
-  deliveryId: string,
+  deliveryId: string | string[],
   workerId: string,
   retryAt: number | null,
   now = Date.now(),
 ): Promise<void> {
+  const ids = Array.isArray(deliveryId) ? deliveryId : [deliveryId];
+  if (ids.length === 0) return;
   const changes = { status: DeliveryStatus.pending, lease_owner: null, lease_expires_at: null, updated_at: now };
   await db
     .updateTable('deliveries')
     .set(retryAt === null ? changes : { ...changes, next_attempt_at: retryAt })
-    .where('id', '=', deliveryId)
+    .where('id', 'in', ids)
     .where('lease_owner', '=', workerId)
     .execute();
 }
