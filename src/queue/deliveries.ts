@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
-import { DeliveryStatus } from '../store/messages.js';
+import { DeliveryStatus, newDeliveryRow } from '../store/messages.js';
 import type { Engine, Store } from '../store/database.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { AttemptTable, Database } from '../store/schema.js';
@@ -261,20 +261,7 @@ export async function insertManualDelivery(
   const id = `${messageId}:${endpointId}:${newId('atmpt', now)}`;
   await db
     .insertInto('deliveries')
-    .values({
-      id,
-      message_id: messageId,
-      endpoint_id: endpointId,
-      app_id: appId,
-      status: DeliveryStatus.pending,
-      trigger_type: TriggerType.manual,
-      attempt_count: 0,
-      next_attempt_at: now,
-      lease_owner: null,
-      lease_expires_at: null,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(newDeliveryRow(id, messageId, endpointId, appId, TriggerType.manual, now))
     .execute();
   return id;
 }

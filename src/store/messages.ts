@@ -63,26 +63,38 @@ export async function insertMessage(
       message.onlyEndpointId !== undefined
         ? endpoint.id === message.onlyEndpointId
         : endpointMatches(endpoint, message.eventType, message.channels);
-    const deliveries: Selectable<DeliveryTable>[] = endpoints
+    const deliveries = endpoints
       .filter(matches)
-      .map((endpoint) => ({
-        id: `${row.id}:${endpoint.id}`,
-        message_id: row.id,
-        endpoint_id: endpoint.id,
-        app_id: message.appId,
-        status: DeliveryStatus.pending,
-        trigger_type: 0,
-        attempt_count: 0,
-        next_attempt_at: now,
-        lease_owner: null,
-        lease_expires_at: null,
-        created_at: now,
-        updated_at: now,
-      }));
+      .map((endpoint) => newDeliveryRow(`${row.id}:${endpoint.id}`, row.id, endpoint.id, message.appId, 0, now));
     if (deliveries.length > 0) await trx.insertInto('deliveries').values(deliveries).execute();
 
     return { row, deliveryCount: deliveries.length };
   });
+}
+
+/** A delivery due at `now`, not yet attempted; trigger type 0 is scheduled, 1 a manual resend. */
+export function newDeliveryRow(
+  id: string,
+  messageId: string,
+  endpointId: string,
+  appId: string,
+  triggerType: number,
+  now: number,
+): Selectable<DeliveryTable> {
+  return {
+    id,
+    message_id: messageId,
+    endpoint_id: endpointId,
+    app_id: appId,
+    status: DeliveryStatus.pending,
+    trigger_type: triggerType,
+    attempt_count: 0,
+    next_attempt_at: now,
+    lease_owner: null,
+    lease_expires_at: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 export async function requireMessage(
