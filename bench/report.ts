@@ -20,7 +20,9 @@ function find(results: Result[], workload: string, system: string): Result | und
 
 function ratio(a: Result | undefined, b: Result | undefined): string {
   if (!a || !b || !(b.deliveriesPerSecond > 0)) return '–';
-  return (a.deliveriesPerSecond / b.deliveriesPerSecond).toFixed(2);
+  const value = a.deliveriesPerSecond / b.deliveriesPerSecond;
+  // Small ratios keep three significant digits, so 0.004 does not print as 0.00.
+  return value >= 0.1 ? value.toFixed(2) : value.toPrecision(3);
 }
 
 /** Compares the measured ratios with the targets; returns the summary lines. */
