@@ -75,6 +75,16 @@ function merged(receivers: Child[]): Map<string, number> {
   return all;
 }
 
+/** Settings every benchmarked Hookline server gets: its port, database, token and loopback receivers. */
+function serverEnv(port: number, databaseUrl: string): Record<string, string> {
+  return {
+    HOOKLINE_LISTEN: `127.0.0.1:${port}`,
+    HOOKLINE_DATABASE_URL: databaseUrl,
+    HOOKLINE_ADMIN_TOKEN: TOKEN,
+    HOOKLINE_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
+  };
+}
+
 export interface HooklineRun {
   engine: Engine;
   env?: Record<string, string>;
@@ -101,14 +111,7 @@ export async function measureHookline(
 ): Promise<Result> {
   const database = await createDatabase(run.engine);
   const port = await freePort();
-  const env = {
-    HOOKLINE_LISTEN: `127.0.0.1:${port}`,
-    HOOKLINE_DATABASE_URL: database.url,
-    HOOKLINE_ADMIN_TOKEN: TOKEN,
-    HOOKLINE_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
-    HOOKLINE_RETRY_SCHEDULE: '0.5,1,2,4',
-    ...run.env,
-  };
+  const env = { ...serverEnv(port, database.url), HOOKLINE_RETRY_SCHEDULE: '0.5,1,2,4', ...run.env };
   let server: ChildProcess = await startHookline(env);
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -263,12 +266,7 @@ export async function measureQueue(
 export async function measureDrain(engine: Engine, receiver: Child, url: string, settings: RunSettings): Promise<Result> {
   const database = await createDatabase(engine);
   const port = await freePort();
-  const env = {
-    HOOKLINE_LISTEN: `127.0.0.1:${port}`,
-    HOOKLINE_DATABASE_URL: database.url,
-    HOOKLINE_ADMIN_TOKEN: TOKEN,
-    HOOKLINE_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
-  };
+  const env = serverEnv(port, database.url);
   const base = `http://127.0.0.1:${port}`;
   let server = await startHookline(env, 'api');
   try {

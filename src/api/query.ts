@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import type { MessageFilter } from '../store/messages.js';
 import type { Ordering, PageRequest } from '../store/pagination.js';
 
 /** Query-string readers. Each rejects a bad value with a 422 naming the parameter. */
@@ -84,4 +85,14 @@ export function readPage(query: Query, defaultOrder: Ordering): PageRequest {
     throw invalid('iterator', 'iterator is invalid; pass the iterator value of an earlier page');
   }
   return { limit, order, iterator: iterator === '' ? undefined : iterator };
+}
+
+/** Reads the message filters the Svix list routes share: event types, channel and a time range. */
+export function readMessageFilter(query: Query): MessageFilter {
+  return {
+    eventTypes: readNameList(query, 'event_types'),
+    channel: readName(query, 'channel'),
+    before: readDate(query, 'before'),
+    after: readDate(query, 'after'),
+  };
 }

@@ -3,7 +3,7 @@ import { requireApplication } from '../../store/applications.js';
 import { endpointStats, listEndpointMessages, listMessageEndpoints } from '../../store/destinations.js';
 import { requireEndpoint } from '../../store/endpoints.js';
 import { requireMessage } from '../../store/messages.js';
-import { readBoolean, readDate, readEnum, readName, readNameList, readPage } from '../query.js';
+import { readBoolean, readDate, readEnum, readMessageFilter, readPage } from '../query.js';
 import { endpointMessageOut, messageEndpointOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
 
@@ -18,13 +18,7 @@ export function messageDestinationRoutes(app: FastifyInstance, { store }: RouteC
     const query = request.query as Query;
     const application = await requireApplication(db, request.params.app_id);
     const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
-    const filter = {
-      status: readEnum(query, 'status', [0, 1, 2, 3]),
-      eventTypes: readNameList(query, 'event_types'),
-      channel: readName(query, 'channel'),
-      before: readDate(query, 'before'),
-      after: readDate(query, 'after'),
-    };
+    const filter = { ...readMessageFilter(query), status: readEnum(query, 'status', [0, 1, 2, 3]) };
     const page = await listEndpointMessages(db, endpoint.id, filter, readPage(query, 'descending'));
     const withContent = readBoolean(query, 'with_content', true);
     return pageOut(page, (row) => endpointMessageOut(row, withContent));

@@ -5,7 +5,7 @@ import { requireApplication } from '../../store/applications.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { assertNotIdShaped, assertSameUid } from '../path-params.js';
 import { rawMemberText } from '../raw-json.js';
-import { readBoolean, readDate, readName, readNameList, readPage } from '../query.js';
+import { readBoolean, readMessageFilter, readPage } from '../query.js';
 import { messageIn } from '../schemas.js';
 import { messageOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
@@ -91,13 +91,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
   app.get<{ Params: AppParams }>('/api/v1/app/:app_id/msg', async (request) => {
     const query = request.query as never;
     const application = await requireApplication(db, request.params.app_id);
-    const filter = {
-      eventTypes: readNameList(query, 'event_types'),
-      channel: readName(query, 'channel'),
-      before: readDate(query, 'before'),
-      after: readDate(query, 'after'),
-    };
-    const page = await listMessages(db, application.id, filter, readPage(query, 'descending'));
+    const page = await listMessages(db, application.id, readMessageFilter(query), readPage(query, 'descending'));
     const withContent = readBoolean(query, 'with_content', true);
     return pageOut(page, (row) => messageOut(row, withContent));
   });
