@@ -58,7 +58,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs `hookline serve` and waits until its health check answers. */
+/** Runs `hookline serve` and waits until its health check returns 204. */
 export async function startHookline(env: Record<string, string>, role = 'all'): Promise<ChildProcess> {
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   const child = spawn(process.execPath, [cli, 'serve', '--role', role], {

@@ -23,7 +23,7 @@ const pool = new Pool(target.origin, { connections: options.concurrency });
 async function post(job: { id: string; body: string }): Promise<void> {
   const response = await pool.request({ method: 'POST', path: target.pathname, headers: signedHeaders(job.id, job.body), body: job.body });
   await response.body.dump();
-  if (response.statusCode >= 300) throw new Error(`receiver answered ${response.statusCode}`);
+  if (response.statusCode >= 300) throw new Error(`receiver returned ${response.statusCode}`);
 }
 
 let stop: () => Promise<void>;

@@ -6,9 +6,9 @@ import { now } from './clock.js';
 import { tell, TimingBatch, type DriverMessage } from './messages.js';
 
 /**
- * A webhook receiver for the benchmark, run as its own process. It answers after `latencyMs`,
+ * A webhook receiver for the benchmark, run as its own process. It responds after `latencyMs`,
  * fails a share of requests with 503 or by hanging past the sender's timeout, and reports the
- * time of every 2xx answer keyed by path and webhook-id.
+ * time of every 2xx response keyed by path and webhook-id.
  */
 export interface ReceiverOptions {
   latencyMs: number;

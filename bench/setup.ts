@@ -26,7 +26,7 @@ async function postgres(statement: string): Promise<void> {
   }
 }
 
-/** A fresh SQLite file or PostgreSQL schema for one run, removed by `drop`. */
+/** Creates a fresh SQLite file or PostgreSQL schema for one run, removed by `drop`. */
 export async function createDatabase(engine: Engine): Promise<Database> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-'));
@@ -39,13 +39,13 @@ export async function createDatabase(engine: Engine): Promise<Database> {
   };
 }
 
-/** A schema name for pg-boss, which creates it; `drop` removes it. */
+/** Returns a schema name for pg-boss, which creates the schema, and a `drop` that removes it. */
 export function pgBossSchema(): { schema: string; drop(): Promise<void> } {
   const schema = `pgboss_bench_${randomBytes(5).toString('hex')}`;
   return { schema, drop: () => postgres(`drop schema if exists ${schema} cascade`) };
 }
 
-/** A self-signed certificate for 127.0.0.1 from the openssl command, for HTTPS receivers. */
+/** Creates a self-signed certificate for 127.0.0.1 with the openssl command, for HTTPS receivers. */
 export function selfSignedCertificate(): { certFile: string; keyFile: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'hookline-bench-tls-'));
   const certFile = join(dir, 'cert.pem');
@@ -57,13 +57,13 @@ export function selfSignedCertificate(): { certFile: string; keyFile: string; cl
   return { certFile, keyFile, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Sends one API request to Hookline and returns the parsed JSON answer. */
+/** Sends one API request to Hookline and returns the parsed JSON response. */
 export async function api(base: string, path: string, body?: unknown): Promise<{ id: string }> {
   const response = await fetch(`${base}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (response.status >= 300) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  if (response.status >= 300) throw new Error(`${path} returned ${response.status}: ${await response.text()}`);
   return (await response.json()) as { id: string };
 }

@@ -15,7 +15,7 @@ export function signedHeaders(id: string, body: string): Record<string, string> 
   };
 }
 
-/** A payload of roughly `bytes` bytes, like a small real event. */
+/** Builds a payload of roughly `bytes` bytes, like a small real event. */
 export function payloadFor(seq: number, bytes: number): Record<string, unknown> {
   return { type: 'invoice.paid', seq, data: { id: `in_${seq}`, note: 'x'.repeat(Math.max(0, bytes - 60)) } };
 }

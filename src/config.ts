@@ -88,7 +88,7 @@ function parsePositiveInteger(env: Env, name: string, fallback: number): number 
   return value;
 }
 
-/** The longest rotation grace period, 7 days in seconds, as in the Svix API. */
+/** The maximum rotation grace period, 7 days in seconds, as in the Svix API. */
 export const MAX_ROTATION_GRACE_SECONDS = 604_800;
 
 function parseGraceSeconds(raw: string | undefined): number {
@@ -123,7 +123,7 @@ function parseMainKey(raw: string | undefined): string | undefined {
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-/** The longest delivery timeout, in seconds; Node timers cannot wait much beyond 24 days. */
+/** The maximum delivery timeout, in seconds. Node timers cannot wait much beyond 24 days. */
 const MAX_DELIVERY_TIMEOUT_SECONDS = 3600;
 
 function parseLogLevel(raw: string | undefined): string {

@@ -18,7 +18,7 @@ import { expireMessagePayloads } from './store/message-content.js';
 import { BackgroundTaskRunner } from './queue/background-tasks.js';
 import { VERSION } from './version.js';
 
-/** What one process runs: the API, the delivery worker, or both. */
+/** The part of Hookline one process runs: the API, the delivery worker, or both. */
 export type Role = 'api' | 'worker' | 'all';
 export const ROLES: readonly Role[] = ['api', 'worker', 'all'];
 

@@ -21,7 +21,7 @@ describe('crash safety', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'hookline-crash-'));
     database = createTestDatabase(dir);
-    // Slow answers keep attempts in flight when the process is killed.
+    // Slow responses keep attempts in flight when the process is killed.
     receiver = await startReceiver(() => ({ status: 200, delayMs: 300 }));
   });
   after(async () => {

@@ -392,7 +392,7 @@ describe('inbound sources', () => {
 
     const small = await createSource('github', { secret: 'gh-limits', maxBodyBytes: 64 * 1024 });
     const chunked = await rawPost(`/in/${small.id}`, { 'transfer-encoding': 'chunked', 'content-type': 'application/json' }, 200);
-    // The server answers 413 and closes the connection while the client is still writing, so
+    // The server returns 413 and closes the connection while the client is still writing, so
     // the client reads the 413 or, when the close wins the race, gets a reset.
     assert.ok([413, 'EPIPE', 'ECONNRESET'].includes(chunked.outcome), `outcome ${chunked.outcome}`);
     assert.ok(chunked.sent < 200, `the server stopped reading after ${chunked.sent} of 200 chunks`);
@@ -400,7 +400,7 @@ describe('inbound sources', () => {
     assert.equal(counts.payload_too_large, 1);
   });
 
-  it('answers odd requests with a 4xx', async () => {
+  it('returns 4xx for odd requests', async () => {
     const source = await createSource('stripe', { secret: 'whsec_odd' });
     const cases: Array<[string, Record<string, string>, string | Buffer | undefined]> = [
       ['no content type', {}, '{"id":"evt_1"}'],

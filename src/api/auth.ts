@@ -29,7 +29,7 @@ function bearerToken(request: FastifyRequest): string {
 
 /** Requires a valid bearer token on every API route but health. */
 export function installAuth(app: FastifyInstance, db: Kysely<Database>): void {
-  // A client with a wrong token retries forever; ten lines a minute say so without a flood.
+  // A client with a wrong token retries forever; ten lines a minute report it without a flood.
   const rejections = new LogLimiter(10, 60_000);
   app.decorateRequest('tokenId', '');
   app.decorateRequest('tokenScope', null);

@@ -4,7 +4,7 @@ import { unbracket, type DestinationGuard } from '../delivery/destination-guard.
 
 /** Input limits for endpoints; the JSON schemas enforce the per-field ones. */
 export const LIMITS = {
-  /** Longest endpoint URL, in characters. Svix's schema allows 65536; few real URLs pass 2000. */
+  /** Maximum endpoint URL length, in characters. Svix's schema allows 65536; few real URLs pass 2000. */
   urlLength: 2048,
   headerCount: 32,
   headerNameLength: 256,
@@ -17,7 +17,7 @@ export const LIMITS = {
   metadataBytes: 16 * 1024,
 } as const;
 
-/** What the API checks about an endpoint URL when it is saved. */
+/** The checks the API applies to an endpoint URL when it is saved. */
 export interface UrlPolicy {
   guard: DestinationGuard;
   /** Rejects http:// URLs, except to addresses HOOKLINE_ALLOW_PRIVATE_CIDRS opens. */

@@ -53,7 +53,7 @@ export interface RouteContext {
   runTask: (taskId: string) => void;
   /** The base URL clients use to reach Hookline, for links such as the app portal URL. */
   publicUrl: string;
-  /** What endpoint URLs must satisfy when they are saved. */
+  /** The rules endpoint URLs must satisfy when they are saved. */
   urlPolicy: UrlPolicy;
   /** Sends Hookline's own events about endpoints. */
   operational: EndpointEvents;

@@ -23,7 +23,7 @@ function isPortalRoute(method: string, route: string): boolean {
 
 /**
  * Confines an app portal token to its application. A path that names any other application,
- * existing or not, is 404, the same answer as for an unknown application, so a token cannot
+ * existing or not, is 404, the same response as for an unknown application, so a token cannot
  * probe which ones exist. A route outside what a portal needs is 403.
  */
 export async function enforceTokenScope(

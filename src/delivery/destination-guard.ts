@@ -77,8 +77,8 @@ export class DestinationGuard {
   }
 
   /**
-   * Checks every address of `hostname` and returns them, or throws when one is internal: an
-   * answer mixing public and internal addresses is blocked as a whole.
+   * Checks every address of `hostname` and returns them, or throws when one is internal, so a
+   * DNS response mixing public and internal addresses is blocked as a whole.
    */
   async resolveAllowed(hostname: string): Promise<LookupAddress[]> {
     const addresses = await this.resolve(hostname);

@@ -2,7 +2,7 @@ import { MAX_RETRY_AFTER_MS } from './retry-policy.js';
 
 /**
  * Endpoint-wide decisions after each attempt, as pure functions of the stored state and `now`:
- * pausing the whole endpoint when it asks for less traffic, pacing it back up, and disabling
+ * pausing the whole endpoint when it signals overload, pacing it back up, and disabling
  * it after a long unbroken run of failures.
  */
 export interface EndpointHealth {
@@ -28,7 +28,7 @@ export const MAX_PAUSE_MS = 10 * 60 * 1000;
 
 export interface AttemptSummary {
   success: boolean;
-  /** The endpoint answered 429 or 503, or sent a Retry-After. */
+  /** The endpoint returned 429 or 503, or sent a Retry-After. */
   pushback: boolean;
   retryAfterMs: number | undefined;
 }

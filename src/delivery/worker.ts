@@ -332,7 +332,7 @@ export class DeliveryWorker {
   }
 }
 
-/** The endpoint URL without its query string, which may carry a credential. */
+/** Returns the endpoint URL without its query string, which may carry a credential. */
 function urlForLog(url: string): string {
   try {
     const parsed = new URL(url);

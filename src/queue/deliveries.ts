@@ -127,7 +127,7 @@ export interface AttemptRecord {
   nextAttemptAt: number | null;
   /** True when the endpoint returned 410 Gone, so it is disabled and its pending deliveries cancelled. */
   endpointGone: boolean;
-  /** The endpoint answered 429 or 503, or sent a Retry-After, so the whole endpoint pauses. */
+  /** The endpoint returned 429 or 503, or sent a Retry-After, so the whole endpoint pauses. */
   pushback: boolean;
   retryAfterMs: number | undefined;
 }
@@ -140,7 +140,7 @@ export interface HealthPolicy {
 
 export interface RecordedAttempt {
   attempt: AttemptRow;
-  /** Why this attempt disabled its endpoint, or null when it did not. */
+  /** The reason this attempt disabled its endpoint, or null when it did not. */
   disabledReason: 'gone' | 'failing' | null;
 }
 

@@ -64,7 +64,7 @@ export type SlotResult = { acquired: true } | { acquired: false; retryAt: number
 /**
  * Takes the endpoint's next send slot, or returns when one opens. The conditional UPDATE is
  * atomic on both engines, so workers in several processes never start two attempts in one
- * slot: the endpoint's throttleRate holds across the cluster.
+ * slot: the endpoint's throttleRate applies across the cluster.
  */
 export async function acquireSendSlot(
   db: Kysely<Database>,

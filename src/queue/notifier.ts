@@ -11,7 +11,7 @@ import type { Store } from '../store/database.js';
 const CHANNEL = 'hookline_deliveries';
 const RECONNECT_MS = [250, 10_000] as const;
 
-/** Sends a wake-up to every listening worker. Never throws: polling covers a lost one. */
+/** Sends a wake-up to every listening worker. Errors are logged, not thrown, because polling covers a lost one. */
 export async function publishWork(store: Store, logger: Logger): Promise<void> {
   if (store.engine !== 'postgres') return;
   try {

@@ -47,7 +47,7 @@ export function checkSecret(secret: string): string | null {
   } catch {
     return 'a whsk_ secret must be a base64 Ed25519 key of 32 bytes (seed) or 64 bytes (seed and public key)';
   }
-  // Signing uses only the seed, so a stale public half would mislead whoever reads the key.
+  // Signing uses only the seed, so a stale public half would mislead anyone reading the key.
   if (bytes.length === 64 && !publicKey.equals(bytes.subarray(32))) {
     return 'the last 32 bytes of a 64-byte whsk_ secret must be the public key of its seed';
   }

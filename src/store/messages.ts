@@ -9,7 +9,7 @@ import { isUniqueViolation } from './constraint-errors.js';
 
 export type MessageRow = Selectable<MessageTable>;
 
-/** How long a payload is kept when the message does not say: 90 days, as in Svix. */
+/** How long a payload is kept when the message sets no retention: 90 days, as in Svix. */
 export const DEFAULT_PAYLOAD_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 export const DeliveryStatus = { success: 0, pending: 1, fail: 2, sending: 3 } as const;
@@ -72,7 +72,7 @@ export async function insertMessage(
   });
 }
 
-/** A delivery due at `now`, not yet attempted; trigger type 0 is scheduled, 1 a manual resend. */
+/** Builds a delivery due at `now`, not yet attempted. Trigger type 0 is scheduled, 1 a manual resend. */
 export function newDeliveryRow(
   id: string,
   messageId: string,
@@ -133,7 +133,7 @@ export function listMessages(
   return fetchPage(query, 'id', (row) => row.id, request);
 }
 
-/** A condition true when the JSON list of channels in `column` contains `channel`. */
+/** Builds a condition that is true when the JSON list of channels in `column` contains `channel`. */
 export function channelCondition(column: string, channel: string) {
   // Channels are stored as a JSON array of names matching ^[a-zA-Z0-9\-_.]+$, so the quoted
   // name cannot occur inside another element. `_` is a LIKE wildcard and must be escaped.

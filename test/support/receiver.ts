@@ -13,7 +13,7 @@ export interface ReceiverResponse {
   status: number;
   headers?: Record<string, string>;
   body?: string;
-  /** Wait this long before answering, in milliseconds. */
+  /** Delay before responding, in milliseconds. */
   delayMs?: number;
 }
 
@@ -27,7 +27,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** Answers with the given statuses in order, then repeats the last one. */
+/** Responds with the given statuses in order, then repeats the last one. */
 export function respondInOrder(...statuses: number[]): ReceiverHandler {
   return (_request, index) => ({ status: statuses[Math.min(index, statuses.length - 1)]! });
 }
