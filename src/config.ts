@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { parseLogFormat, type LogFormat } from './logger.js';
 import { MIN_MAIN_KEY_LENGTH } from './signing/secret-cipher.js';
 import { SECRET_KINDS, type SecretKind } from './signing/standard-webhooks.js';
 
@@ -17,6 +18,8 @@ export interface Config {
   deliveryTimeoutMs: number;
   workerConcurrency: number;
   logLevel: string;
+  /** json or pretty; undefined picks pretty when stdout is a terminal, else json. */
+  logFormat: LogFormat | undefined;
   maxPayloadBytes: number;
   databasePoolSize: number;
   /** How long a rotated-out endpoint secret keeps signing, in milliseconds. */
@@ -38,6 +41,8 @@ export interface Config {
   operationalWebhookSecret: string | undefined;
   /** Attempts in flight to one endpoint across all workers sharing the database. */
   endpointConcurrency: number;
+  /** The bearer token GET /metrics requires; when unset, /metrics is served without one. */
+  metricsToken: string | undefined;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
@@ -195,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     workerConcurrency: parsePositiveInteger(env, 'HOOKLINE_WORKER_CONCURRENCY', 64),
     logLevel: parseLogLevel(env.HOOKLINE_LOG_LEVEL),
+    logFormat: parseLogFormat(env.HOOKLINE_LOG_FORMAT),
     maxPayloadBytes: parsePositiveInteger(env, 'HOOKLINE_MAX_PAYLOAD_BYTES', 1024 * 1024),
     databasePoolSize: parsePositiveInteger(env, 'HOOKLINE_DATABASE_POOL_SIZE', 10),
     secretRotationGraceMs: parseGraceSeconds(env.HOOKLINE_SECRET_ROTATION_GRACE) * 1000,
@@ -209,5 +215,6 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     operationalWebhookSecret: parseWebhookSecret(env.HOOKLINE_OPERATIONAL_WEBHOOK_SECRET),
     endpointConcurrency: parsePositiveInteger(env, 'HOOKLINE_ENDPOINT_CONCURRENCY', 16),
+    metricsToken: nonEmpty(env.HOOKLINE_METRICS_TOKEN),
   };
 }

@@ -17,6 +17,8 @@ import { ensureAdminToken, purgeExpiredTokens } from './store/tokens.js';
 import { expireMessagePayloads } from './store/message-content.js';
 import { BackgroundTaskRunner } from './queue/background-tasks.js';
 import { VERSION } from './version.js';
+import { HooklineMetrics } from './metrics/metrics.js';
+import type { EndpointEvents } from './operational/operational-webhooks.js';
 
 /** The part of Hookline one process runs: the API, the delivery worker, or both. */
 export type Role = 'api' | 'worker' | 'all';
@@ -98,6 +100,21 @@ async function runMaintenance(store: Store, logger: Logger): Promise<void> {
   }
 }
 
+/** Passes attempt and endpoint events to operational webhooks and then to the metrics. */
+function notifyAll(operational: OperationalWebhooks, metrics: HooklineMetrics | null): AttemptEvents & EndpointEvents {
+  if (metrics === null) return operational;
+  return {
+    attemptRecorded(...args) {
+      operational.attemptRecorded(...args);
+      metrics.attemptRecorded(...args);
+    },
+    endpointChanged(type, app, endpoint) {
+      operational.endpointChanged(type, app, endpoint);
+      metrics.endpointChanged(type);
+    },
+  };
+}
+
 /** Opens the store and wires the API and the delivery worker for one process. */
 export async function createHookline(
   config: Config,
@@ -124,7 +141,10 @@ export async function createHookline(
   }
 
   const guard = new DestinationGuard(config.allowPrivateCidrs, options.resolve ? { resolve: options.resolve } : {});
-  const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger, guard, operational);
+  // A worker-only process serves no HTTP, so it has nowhere to expose metrics.
+  const metrics = role === 'worker' ? null : new HooklineMetrics(store.db, logger);
+  const events = notifyAll(operational, metrics);
+  const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger, guard, events);
   const worker = delivery?.worker ?? null;
   const wakeWorkers = () => {
     worker?.notify();
@@ -145,12 +165,15 @@ export async function createHookline(
           publicUrl: config.publicUrl,
           runTask: (taskId) => tasks.run(taskId),
           urlPolicy: { guard, httpsOnly: config.httpsOnly },
-          operational,
+          operational: events,
+          metrics: metrics ?? undefined,
+          metricsToken: config.metricsToken,
           https: config.tlsCertFile ? { cert: readPem(config.tlsCertFile)!, key: readPem(config.tlsKeyFile)! } : undefined,
           onMessageAccepted: wakeWorkers,
         });
 
   operational.onStored = () => {
+    metrics?.messageAccepted('operational');
     worker?.notify();
     void publishWork(store, logger);
   };
