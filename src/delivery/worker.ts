@@ -32,7 +32,10 @@ const CLAIM_BATCH = 32;
 const DATABASE_BACKOFF_MS = [500, 30_000] as const;
 /** Tries to store an attempt's result before giving up and letting its lease expire. */
 const RECORD_TRIES = 4;
-/** Failed-attempt lines logged per endpoint per minute; the next line after carries the dropped count. */
+/**
+ * Failed-attempt lines logged per endpoint per minute, for retries and for exhausted deliveries
+ * each. The first line after a dropped one carries the count dropped.
+ */
 const FAILURE_LOGS_PER_MINUTE = 10;
 
 export interface WorkerOptions {
@@ -377,11 +380,12 @@ function logOutcome(
   // After a 410 the line above is the attempt's line, and no retry follows.
   if (outcome.endpointGone) return;
 
-  const dropped = failureLogs.take(attempt.endpoint_id);
+  // Exhausted deliveries have their own budget, so retries of other messages cannot hide them.
+  const { nextAttemptAt } = outcome;
+  const dropped = failureLogs.take(nextAttemptAt !== null ? attempt.endpoint_id : `${attempt.endpoint_id}:exhausted`);
   if (dropped === null) return;
   const limited = dropped > 0 ? { ...fields, dropped } : fields;
-  if (outcome.nextAttemptAt !== null) {
-    const nextAttemptAt = new Date(outcome.nextAttemptAt).toISOString();
-    log.warn({ ...limited, nextAttemptAt }, 'attempt failed, retry scheduled');
+  if (nextAttemptAt !== null) {
+    log.warn({ ...limited, nextAttemptAt: new Date(nextAttemptAt).toISOString() }, 'attempt failed, retry scheduled');
   } else log.error(limited, 'attempt failed, retries exhausted');
 }
