@@ -18,6 +18,7 @@ import { expireMessagePayloads } from './store/message-content.js';
 import { BackgroundTaskRunner } from './queue/background-tasks.js';
 import { VERSION } from './version.js';
 import { HooklineMetrics } from './metrics/metrics.js';
+import { buildMetricsServer } from './metrics/server.js';
 import type { EndpointEvents } from './operational/operational-webhooks.js';
 
 /** The part of Hookline one process runs: the API, the delivery worker, or both. */
@@ -35,6 +36,8 @@ export interface Hookline {
   generatedOperationalSecret: string | null;
   /** Starts serving; returns the bound address as host:port, or null without the API role. */
   listen(): Promise<string | null>;
+  /** The bound address of HOOKLINE_METRICS_LISTEN once listening, or null when it is unset. */
+  metricsAddress(): string | null;
   close(): Promise<void>;
 }
 
@@ -141,8 +144,10 @@ export async function createHookline(
   }
 
   const guard = new DestinationGuard(config.allowPrivateCidrs, options.resolve ? { resolve: options.resolve } : {});
-  // A worker-only process serves no HTTP, so it has nowhere to expose metrics.
-  const metrics = role === 'worker' ? null : new HooklineMetrics(store.db, logger);
+  // A worker-only process serves HTTP only on HOOKLINE_METRICS_LISTEN; without it nobody can scrape.
+  const metrics = role === 'worker' && !config.metricsListen ? null : new HooklineMetrics(store.db, logger);
+  const metricsServer =
+    metrics && config.metricsListen ? buildMetricsServer({ metrics, metricsToken: config.metricsToken, logger }) : null;
   const events = notifyAll(operational, metrics);
   const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger, guard, events);
   const worker = delivery?.worker ?? null;
@@ -191,6 +196,7 @@ export async function createHookline(
     generatedOperationalSecret: operational.generatedSecret,
     async listen() {
       if (api) await api.listen({ host: config.listenHost, port: config.listenPort });
+      if (metricsServer) await metricsServer.listen(config.metricsListen!);
       void runMaintenance(store, logger);
       tasks.start();
       if (worker) {
@@ -199,10 +205,14 @@ export async function createHookline(
       }
       return api ? formatAddress(api) : null;
     },
+    metricsAddress() {
+      return metricsServer?.server.listening ? formatAddress(metricsServer) : null;
+    },
     async close() {
       clearInterval(maintenance);
       // Stop taking requests first, then let in-flight attempts finish or hand them back.
       await api?.close();
+      await metricsServer?.close();
       await tasks.stop();
       await listener?.close();
       await worker?.stop();

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { sign as signGithub } from '@octokit/webhooks-methods';
 import { pino } from 'pino';
 import { newId } from '../src/ids.js';
+import { createHookline } from '../src/hookline.js';
 import { HooklineMetrics } from '../src/metrics/metrics.js';
 import { openStore } from '../src/store/database.js';
 import { createTestDatabase } from './support/database.js';
@@ -197,6 +198,43 @@ describe('metrics without a token', () => {
       assert.equal(underApi.status, 401);
     } finally {
       await open.close();
+    }
+  });
+});
+
+describe('metrics of a worker-only process', () => {
+  it('are served on HOOKLINE_METRICS_LISTEN and count its own attempts', async () => {
+    const target = await startReceiver();
+    const api = await startHookline({ HOOKLINE_METRICS_TOKEN: METRICS_TOKEN });
+    await api.hookline.worker!.stop();
+    const config = { ...api.config, metricsListen: { host: '127.0.0.1', port: 0 } };
+    const worker = await createHookline(config, pino({ level: 'silent' }), 'worker');
+    try {
+      assert.equal(await worker.listen(), null, 'a worker has no API listener');
+      const workerUrl = `http://${worker.metricsAddress()}`;
+      const unauthorized = await fetch(`${workerUrl}/metrics`);
+      await unauthorized.arrayBuffer();
+      assert.equal(unauthorized.status, 401);
+
+      const app = await api.svix.application.create({ name: 'split' });
+      await api.svix.endpoint.create(app.id, { url: target.url });
+      await api.svix.message.create(app.id, { eventType: 'order.paid', payload: {} });
+      await target.waitForRequests(1);
+
+      const fromWorker = await eventually(async () => {
+        const samples = await scrape(workerUrl);
+        return sumOf(samples, 'hookline_delivery_attempts_total') === 1 ? samples : undefined;
+      }, 10_000, 'the worker to count its attempt');
+      const fromApi = await scrape(api.url);
+      assert.equal(valueOf(fromWorker, 'hookline_delivery_attempts_total', { outcome: 'success', status_class: '2xx' }), 1);
+      assert.equal(valueOf(fromWorker, 'hookline_messages_accepted_total', { source: 'api' }), 0);
+      assert.equal(valueOf(fromApi, 'hookline_messages_accepted_total', { source: 'api' }), 1);
+      assert.equal(sumOf(fromApi, 'hookline_delivery_attempts_total'), 0);
+      assert.equal(valueOf(fromWorker, 'hookline_database_up'), 1);
+    } finally {
+      await worker.close();
+      await api.close();
+      await target.close();
     }
   });
 });
