@@ -144,7 +144,8 @@ export async function createHookline(
   }
 
   const guard = new DestinationGuard(config.allowPrivateCidrs, options.resolve ? { resolve: options.resolve } : {});
-  // A worker-only process serves HTTP only on HOOKLINE_METRICS_LISTEN; without it nobody can scrape.
+  // A worker-only process serves HTTP only on HOOKLINE_METRICS_LISTEN, so without it there is
+  // nothing to serve its metrics on.
   const metrics = role === 'worker' && !config.metricsListen ? null : new HooklineMetrics(store.db, logger);
   const metricsServer =
     metrics && config.metricsListen ? buildMetricsServer({ metrics, metricsToken: config.metricsToken, logger }) : null;

@@ -30,7 +30,7 @@ async function countPending(db: Kysely<Database>): Promise<number> {
   return Number(row.count);
 }
 
-/** The pending deliveries whose time has come, to enabled endpoints, in index order. */
+/** Selects the pending deliveries to enabled endpoints whose time has come, in index order. */
 function dueDeliveries(db: Kysely<Database>, now: number) {
   return db
     .selectFrom('deliveries as d')
@@ -109,7 +109,9 @@ export function registerDatabaseGauges(registry: Registry, db: Kysely<Database>,
       .catch((error: unknown) => {
         errors.inc();
         const dropped = failureLogs.take();
-        if (dropped !== null) logger.warn({ err: error, dropped }, 'reading metrics from the database failed');
+        if (dropped !== null) {
+          logger.warn({ err: error, dropped }, 'reading metrics from the database failed');
+        }
         return null;
       })
       .finally(() => {
@@ -129,13 +131,29 @@ export function registerDatabaseGauges(registry: Registry, db: Kysely<Database>,
     });
   };
 
-  gauge('database_up', '1 when the metrics queries reached the database, 0 when they failed.', (s) => (s ? 1 : 0));
-  gauge('queue_pending_deliveries', 'Deliveries waiting for an attempt, including scheduled retries.', (s) => s?.pending ?? NaN);
-  gauge('queue_due_deliveries', 'Pending deliveries to enabled endpoints whose time has come.', (s) => s?.due ?? NaN);
+  gauge(
+    'database_up',
+    '1 when the metrics queries reached the database, 0 when they failed.',
+    (snapshot) => (snapshot ? 1 : 0),
+  );
+  gauge(
+    'queue_pending_deliveries',
+    'Deliveries waiting for an attempt, including scheduled retries.',
+    (snapshot) => snapshot?.pending ?? NaN,
+  );
+  gauge(
+    'queue_due_deliveries',
+    'Pending deliveries to enabled endpoints whose time has come.',
+    (snapshot) => snapshot?.due ?? NaN,
+  );
   gauge(
     'queue_oldest_due_age_seconds',
     'Seconds the oldest due delivery to an enabled endpoint has waited; 0 when none is due.',
-    (s) => s?.oldestDueAgeSeconds ?? NaN,
+    (snapshot) => snapshot?.oldestDueAgeSeconds ?? NaN,
   );
-  gauge('endpoints_disabled', 'Endpoints currently disabled, by hand or automatically.', (s) => s?.endpointsDisabled ?? NaN);
+  gauge(
+    'endpoints_disabled',
+    'Endpoints currently disabled, by hand or automatically.',
+    (snapshot) => snapshot?.endpointsDisabled ?? NaN,
+  );
 }

@@ -35,7 +35,7 @@ export function statusClassLabel(statusCode: number): string {
   return statusCode === 0 ? 'none' : 'other';
 }
 
-/** Where an accepted message came from: the API, an inbound source, or Hookline's own events. */
+/** The origin of an accepted message: the API, an inbound source, or Hookline's own events. */
 export type MessageSource = 'api' | 'inbound' | 'operational';
 
 /** Returns `value` when it is in `allowed`, else `other`, so a label stays bounded. */

@@ -12,7 +12,7 @@ import type { Database } from '../store/schema.js';
 import { registerDatabaseGauges } from './database-gauges.js';
 import { boundedLabel, METRIC_PREFIX, outcomeLabel, statusClassLabel, type MessageSource } from './labels.js';
 
-/** Counts what the API routes accept and reject; the routes call it after each decision. */
+/** The counters that API routes update after accepting or rejecting a request. */
 export interface ApiMetrics {
   messageAccepted(source: MessageSource): void;
   inboundAccepted(provider: string): void;
@@ -23,7 +23,9 @@ export interface ApiMetrics {
 export type InboundRejection = RejectionReason | 'source_not_found';
 
 /** Seconds from message accepted to delivered: fast receivers through the whole retry schedule. */
-const LATENCY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36_000, 86_400];
+const LATENCY_BUCKETS = [
+  0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 36_000, 86_400,
+];
 /** Seconds one attempt took; the default delivery timeout is 15 seconds. */
 const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60];
 /** The provider label of a request to a source id that does not exist. */
@@ -35,13 +37,20 @@ export const UNKNOWN_PROVIDER = 'unknown';
  */
 export class HooklineMetrics implements AttemptEvents, EndpointEvents, ApiMetrics {
   readonly registry = new Registry();
-  private readonly messages = this.counter('messages_accepted_total', 'Messages stored for delivery, by where they came from.', ['source']);
+  private readonly messages = this.counter(
+    'messages_accepted_total',
+    'Messages stored for delivery, by where they came from.',
+    ['source'],
+  );
   private readonly attempts = this.counter(
     'delivery_attempts_total',
     'Delivery attempts recorded, by outcome (success or the error code) and response status class.',
     ['outcome', 'status_class'],
   );
-  private readonly retries = this.counter('delivery_retries_scheduled_total', 'Failed attempts after which a retry was scheduled.');
+  private readonly retries = this.counter(
+    'delivery_retries_scheduled_total',
+    'Failed attempts after which a retry was scheduled.',
+  );
   private readonly exhausted = this.counter(
     'deliveries_exhausted_total',
     'Deliveries that ended without a success: retries used up, a 410 Gone, or a failed manual resend.',
@@ -51,7 +60,11 @@ export class HooklineMetrics implements AttemptEvents, EndpointEvents, ApiMetric
     'Times an endpoint was disabled, by reason (gone, failing, manual).',
     ['reason'],
   );
-  private readonly inboundAccepts = this.counter('inbound_requests_accepted_total', 'Inbound requests verified and stored, by provider.', ['provider']);
+  private readonly inboundAccepts = this.counter(
+    'inbound_requests_accepted_total',
+    'Inbound requests verified and stored, by provider.',
+    ['provider'],
+  );
   private readonly inboundRejections = this.counter(
     'inbound_requests_rejected_total',
     'Inbound requests rejected or acknowledged as duplicates, by provider and reason.',
@@ -88,10 +101,18 @@ export class HooklineMetrics implements AttemptEvents, EndpointEvents, ApiMetric
     this.inboundRejections.inc({ provider: providerLabel(provider), reason });
   }
 
-  attemptRecorded(job: DeliveryJob, recorded: RecordedAttempt, _attemptNumber: number, outcome: Outcome): void {
+  attemptRecorded(
+    job: DeliveryJob,
+    recorded: RecordedAttempt,
+    _attemptNumber: number,
+    outcome: Outcome,
+  ): void {
     const { attempt } = recorded;
     const now = Number(attempt.created_at);
-    this.attempts.inc({ outcome: outcomeLabel(outcome.errorCode), status_class: statusClassLabel(attempt.response_status_code) });
+    this.attempts.inc({
+      outcome: outcomeLabel(outcome.errorCode),
+      status_class: statusClassLabel(attempt.response_status_code),
+    });
     this.duration.observe(attempt.response_duration_ms / 1000);
     if (recorded.disabledReason !== null) this.disabled.inc({ reason: recorded.disabledReason });
 

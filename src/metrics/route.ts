@@ -21,11 +21,15 @@ function sha256(text: string): Buffer {
 function checkToken(request: FastifyRequest, expectedDigest: Buffer): void {
   const header = request.headers.authorization;
   if (header === undefined) {
-    throw new UnauthorizedError('Missing Authorization header. Send "Authorization: Bearer <HOOKLINE_METRICS_TOKEN>".');
+    throw new UnauthorizedError(
+      'Missing Authorization header. Send "Authorization: Bearer <HOOKLINE_METRICS_TOKEN>".',
+    );
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match || !timingSafeEqual(sha256(match[1]!), expectedDigest)) {
-    throw new UnauthorizedError('Invalid metrics token. Send the value of HOOKLINE_METRICS_TOKEN as a bearer token.');
+    throw new UnauthorizedError(
+      'Invalid metrics token. Send the value of HOOKLINE_METRICS_TOKEN as a bearer token.',
+    );
   }
 }
 
@@ -40,7 +44,9 @@ export function metricsRoutes(app: FastifyInstance, { metrics, metricsToken }: M
         checkToken(request, expectedDigest);
       } catch (error) {
         const dropped = rejections.take();
-        if (dropped !== null) request.log.warn({ ip: request.ip, dropped }, 'metrics scrape rejected: invalid or missing token');
+        if (dropped !== null) {
+          request.log.warn({ ip: request.ip, dropped }, 'metrics scrape rejected: invalid or missing token');
+        }
         throw error;
       }
     }
