@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { sign as signGithub } from '@octokit/webhooks-methods';
 import { pino } from 'pino';
 import { newId } from '../src/ids.js';
+import { loadConfig } from '../src/config.js';
 import { createHookline } from '../src/hookline.js';
 import { HooklineMetrics } from '../src/metrics/metrics.js';
 import { openStore } from '../src/store/database.js';
@@ -185,6 +186,17 @@ describe('metrics', () => {
       assert.equal(response.status, 401, `token ${token}`);
     }
     assert.ok((await scrape(server.url)).length > 0);
+  });
+});
+
+describe('metrics settings', () => {
+  it('reads the token and the listener', () => {
+    const config = loadConfig({ HOOKLINE_METRICS_TOKEN: ' abc ', HOOKLINE_METRICS_LISTEN: '[::1]:9464' });
+    assert.equal(config.metricsToken, 'abc');
+    assert.deepEqual(config.metricsListen, { host: '::1', port: 9464 });
+    assert.equal(loadConfig({ HOOKLINE_METRICS_TOKEN: '' }).metricsToken, undefined);
+    assert.equal(loadConfig({}).metricsListen, undefined);
+    assert.throws(() => loadConfig({ HOOKLINE_METRICS_LISTEN: '9464' }), /HOOKLINE_METRICS_LISTEN is invalid/);
   });
 });
 
