@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { parseLogFormat, type LogFormat } from './logger.js';
 import { MIN_MAIN_KEY_LENGTH } from './signing/secret-cipher.js';
 import { SECRET_KINDS, type SecretKind } from './signing/standard-webhooks.js';
 
@@ -17,6 +18,8 @@ export interface Config {
   deliveryTimeoutMs: number;
   workerConcurrency: number;
   logLevel: string;
+  /** json or pretty; undefined picks pretty when stdout is a terminal, else json. */
+  logFormat: LogFormat | undefined;
   maxPayloadBytes: number;
   databasePoolSize: number;
   /** How long a rotated-out endpoint secret keeps signing, in milliseconds. */
@@ -38,18 +41,22 @@ export interface Config {
   operationalWebhookSecret: string | undefined;
   /** Attempts in flight to one endpoint across all workers sharing the database. */
   endpointConcurrency: number;
+  /** The bearer token GET /metrics requires; when unset, /metrics is served without one. */
+  metricsToken: string | undefined;
+  /** A second listener that serves only /metrics, so a worker-only process can be scraped. */
+  metricsListen: { host: string; port: number } | undefined;
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '5,300,1800,7200,18000,36000,36000';
 
 type Env = Record<string, string | undefined>;
 
-export function parseListen(value: string): { host: string; port: number } {
+export function parseListen(value: string, name = 'HOOKLINE_LISTEN'): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value.trim());
   const port = match ? Number(match[3]) : NaN;
   if (!match || port > 65535) {
     throw new ConfigError(
-      `HOOKLINE_LISTEN is invalid: "${value}". Expected host:port, such as 127.0.0.1:8071 or [::1]:8071.`,
+      `${name} is invalid: "${value}". Expected host:port, such as 127.0.0.1:8071 or [::1]:8071.`,
     );
   }
   return { host: (match[1] ?? match[2])!, port };
@@ -178,6 +185,7 @@ export const DEFAULT_DISABLE_AFTER_SECONDS = 432_000;
 export function loadConfig(env: Env = process.env): Config {
   const tls = parseTlsFiles(env);
   const listen = parseListen(env.HOOKLINE_LISTEN ?? '127.0.0.1:8071');
+  const metricsListen = nonEmpty(env.HOOKLINE_METRICS_LISTEN);
   const listenText = listen.host.includes(':') ? `[${listen.host}]:${listen.port}` : `${listen.host}:${listen.port}`;
 
   return {
@@ -195,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     workerConcurrency: parsePositiveInteger(env, 'HOOKLINE_WORKER_CONCURRENCY', 64),
     logLevel: parseLogLevel(env.HOOKLINE_LOG_LEVEL),
+    logFormat: parseLogFormat(env.HOOKLINE_LOG_FORMAT),
     maxPayloadBytes: parsePositiveInteger(env, 'HOOKLINE_MAX_PAYLOAD_BYTES', 1024 * 1024),
     databasePoolSize: parsePositiveInteger(env, 'HOOKLINE_DATABASE_POOL_SIZE', 10),
     secretRotationGraceMs: parseGraceSeconds(env.HOOKLINE_SECRET_ROTATION_GRACE) * 1000,
@@ -209,5 +218,7 @@ export function loadConfig(env: Env = process.env): Config {
     ),
     operationalWebhookSecret: parseWebhookSecret(env.HOOKLINE_OPERATIONAL_WEBHOOK_SECRET),
     endpointConcurrency: parsePositiveInteger(env, 'HOOKLINE_ENDPOINT_CONCURRENCY', 16),
+    metricsToken: nonEmpty(env.HOOKLINE_METRICS_TOKEN),
+    metricsListen: metricsListen === undefined ? undefined : parseListen(metricsListen, 'HOOKLINE_METRICS_LISTEN'),
   };
 }

@@ -17,6 +17,9 @@ import { ensureAdminToken, purgeExpiredTokens } from './store/tokens.js';
 import { expireMessagePayloads } from './store/message-content.js';
 import { BackgroundTaskRunner } from './queue/background-tasks.js';
 import { VERSION } from './version.js';
+import { HooklineMetrics } from './metrics/metrics.js';
+import { buildMetricsServer } from './metrics/server.js';
+import type { EndpointEvents } from './operational/operational-webhooks.js';
 
 /** The part of Hookline one process runs: the API, the delivery worker, or both. */
 export type Role = 'api' | 'worker' | 'all';
@@ -33,6 +36,8 @@ export interface Hookline {
   generatedOperationalSecret: string | null;
   /** Starts serving; returns the bound address as host:port, or null without the API role. */
   listen(): Promise<string | null>;
+  /** The bound address of HOOKLINE_METRICS_LISTEN once listening, or null when it is unset. */
+  metricsAddress(): string | null;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,21 @@ async function runMaintenance(store: Store, logger: Logger): Promise<void> {
   }
 }
 
+/** Passes attempt and endpoint events to operational webhooks and then to the metrics. */
+function notifyAll(operational: OperationalWebhooks, metrics: HooklineMetrics | null): AttemptEvents & EndpointEvents {
+  if (metrics === null) return operational;
+  return {
+    attemptRecorded(...args) {
+      operational.attemptRecorded(...args);
+      metrics.attemptRecorded(...args);
+    },
+    endpointChanged(type, app, endpoint) {
+      operational.endpointChanged(type, app, endpoint);
+      metrics.endpointChanged(type);
+    },
+  };
+}
+
 /** Opens the store and wires the API and the delivery worker for one process. */
 export async function createHookline(
   config: Config,
@@ -124,7 +144,13 @@ export async function createHookline(
   }
 
   const guard = new DestinationGuard(config.allowPrivateCidrs, options.resolve ? { resolve: options.resolve } : {});
-  const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger, guard, operational);
+  // A worker-only process serves HTTP only on HOOKLINE_METRICS_LISTEN, so without it there is
+  // nothing to serve its metrics on.
+  const metrics = role === 'worker' && !config.metricsListen ? null : new HooklineMetrics(store.db, logger);
+  const metricsServer =
+    metrics && config.metricsListen ? buildMetricsServer({ metrics, metricsToken: config.metricsToken, logger }) : null;
+  const events = notifyAll(operational, metrics);
+  const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger, guard, events);
   const worker = delivery?.worker ?? null;
   const wakeWorkers = () => {
     worker?.notify();
@@ -145,12 +171,15 @@ export async function createHookline(
           publicUrl: config.publicUrl,
           runTask: (taskId) => tasks.run(taskId),
           urlPolicy: { guard, httpsOnly: config.httpsOnly },
-          operational,
+          operational: events,
+          metrics: metrics ?? undefined,
+          metricsToken: config.metricsToken,
           https: config.tlsCertFile ? { cert: readPem(config.tlsCertFile)!, key: readPem(config.tlsKeyFile)! } : undefined,
           onMessageAccepted: wakeWorkers,
         });
 
   operational.onStored = () => {
+    metrics?.messageAccepted('operational');
     worker?.notify();
     void publishWork(store, logger);
   };
@@ -168,6 +197,7 @@ export async function createHookline(
     generatedOperationalSecret: operational.generatedSecret,
     async listen() {
       if (api) await api.listen({ host: config.listenHost, port: config.listenPort });
+      if (metricsServer) await metricsServer.listen(config.metricsListen!);
       void runMaintenance(store, logger);
       tasks.start();
       if (worker) {
@@ -176,10 +206,14 @@ export async function createHookline(
       }
       return api ? formatAddress(api) : null;
     },
+    metricsAddress() {
+      return metricsServer?.server.listening ? formatAddress(metricsServer) : null;
+    },
     async close() {
       clearInterval(maintenance);
       // Stop taking requests first, then let in-flight attempts finish or hand them back.
       await api?.close();
+      await metricsServer?.close();
       await tasks.stop();
       await listener?.close();
       await worker?.stop();

@@ -53,3 +53,19 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
 export function hasIdPrefix(value: string, prefix: IdPrefix): boolean {
   return value.startsWith(`${prefix}_`) && value.length === prefix.length + 1 + ENCODED_LENGTH;
 }
+
+/**
+ * Returns the creation time in milliseconds that newId encoded in `id`, or null when `id` is
+ * not shaped like one of its ids.
+ */
+export function idTimestamp(id: string): number | null {
+  const encoded = id.slice(id.indexOf('_') + 1);
+  if (encoded.length !== ENCODED_LENGTH) return null;
+  let value = 0n;
+  for (const char of encoded) {
+    const digit = ALPHABET.indexOf(char);
+    if (digit < 0) return null;
+    value = value * 62n + BigInt(digit);
+  }
+  return Number(value >> BigInt(RANDOM_BYTES * 8));
+}

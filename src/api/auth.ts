@@ -6,6 +6,7 @@ import type { Database } from '../store/schema.js';
 import { findToken, type TokenScope } from '../store/tokens.js';
 import { enforceTokenScope } from './token-scope.js';
 import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
+import { METRICS_ROUTE } from '../metrics/route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,8 +17,11 @@ declare module 'fastify' {
   }
 }
 
-/** Routes served without a token. Inbound requests are authenticated by their signature. */
-const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping', RECEIVE_ROUTE]);
+/**
+ * Routes served without an API token. Inbound requests are authenticated by their signature,
+ * and /metrics by HOOKLINE_METRICS_TOKEN when it is set.
+ */
+const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping', RECEIVE_ROUTE, METRICS_ROUTE]);
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;

@@ -31,6 +31,8 @@ import { contentRoutes } from './routes/content.js';
 import { messageDestinationRoutes } from './routes/message-destinations.js';
 import { portalAccessRoutes } from './routes/portal-access.js';
 import { recoveryRoutes } from './routes/recovery.js';
+import type { ApiMetrics, HooklineMetrics } from '../metrics/metrics.js';
+import { metricsRoutes } from '../metrics/route.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -57,6 +59,8 @@ export interface RouteContext {
   urlPolicy: UrlPolicy;
   /** Sends Hookline's own events about endpoints. */
   operational: EndpointEvents;
+  /** Counts accepted messages and inbound requests; unset, nothing is counted. */
+  metrics?: ApiMetrics;
 }
 
 export interface ApiOptions extends RouteContext {
@@ -66,6 +70,10 @@ export interface ApiOptions extends RouteContext {
   https?: { cert: string; key: string } | undefined;
   /** The base URL providers use to reach this server; builds each source's `ingestUrl`. */
   publicUrl: string;
+  /** Served at /metrics when set. */
+  metrics?: HooklineMetrics;
+  /** The bearer token /metrics requires; unset, /metrics needs none. */
+  metricsToken?: string | undefined;
 }
 
 /** Method and path pattern (`/api/v1/app/:app_id`) of every route an API instance serves. */
@@ -150,5 +158,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   sourceRoutes(app, options);
   destinationRoutes(app, options);
   receiveRoutes(app, options);
+  if (options.metrics) metricsRoutes(app, { metrics: options.metrics, metricsToken: options.metricsToken });
   return app;
 }

@@ -29,7 +29,9 @@ Settings come from environment variables (the README has the full table):
   HOOKLINE_WORKER_CONCURRENCY  attempts in flight at once (default 64)
   HOOKLINE_MAX_PAYLOAD_BYTES largest API request body in bytes (default 1048576)
   HOOKLINE_LOG_LEVEL         trace, debug, info, warn, error, fatal or silent (default info)
-  HOOKLINE_LOG_FORMAT        pretty for readable terminal output (default JSON lines)
+  HOOKLINE_LOG_FORMAT        json or pretty (default: pretty on a terminal, else JSON lines)
+  HOOKLINE_METRICS_TOKEN     bearer token GET /metrics requires (default unset: no token needed)
+  HOOKLINE_METRICS_LISTEN    host:port serving only /metrics, for --role worker (default unset)
   HOOKLINE_MAIN_KEY          key that encrypts endpoint secrets at rest, 16 characters or more
                              (default unset: secrets are stored in clear)
   HOOKLINE_SECRET_ROTATION_GRACE  seconds a rotated-out secret keeps signing (default 86400)

@@ -34,7 +34,8 @@ export async function serve(
 
   const address = await hookline.listen();
   const database = config.databaseUrl.split(':')[0];
-  logger.info({ address, role, version: VERSION, database }, 'hookline started');
+  const metricsAddress = hookline.metricsAddress();
+  logger.info({ address, role, version: VERSION, database, metricsAddress }, 'hookline started');
 
   let stopping = false;
   const shutdown = (signal: string) => {

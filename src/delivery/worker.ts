@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
+import { KeyedLogLimiter } from '../logger.js';
 import {
   claimDueDeliveries,
   countLeases,
@@ -31,6 +32,11 @@ const CLAIM_BATCH = 32;
 const DATABASE_BACKOFF_MS = [500, 30_000] as const;
 /** Tries to store an attempt's result before giving up and letting its lease expire. */
 const RECORD_TRIES = 4;
+/**
+ * Failed-attempt lines logged per endpoint per minute, for retries and for exhausted deliveries
+ * each. The first line after a dropped one carries the count dropped.
+ */
+const FAILURE_LOGS_PER_MINUTE = 10;
 
 export interface WorkerOptions {
   store: Store;
@@ -92,6 +98,7 @@ export class DeliveryWorker {
   private wakePending = false;
   /** Consecutive failed claims; above zero the database is considered down. */
   private claimFailures = 0;
+  private readonly failureLogs = new KeyedLogLimiter(FAILURE_LOGS_PER_MINUTE, 60_000);
 
   constructor(options: WorkerOptions) {
     this.options = options;
@@ -327,7 +334,7 @@ export class DeliveryWorker {
       log.info({ attempt: attemptNumber }, 'attempt not recorded: its endpoint, message or application was deleted');
       return;
     }
-    logOutcome(log, recorded, attemptNumber, result, outcome);
+    logOutcome(log, recorded, attemptNumber, result, outcome, this.failureLogs);
     this.options.events?.attemptRecorded(job, recorded, attemptNumber, outcome);
   }
 }
@@ -342,7 +349,18 @@ function urlForLog(url: string): string {
   }
 }
 
-function logOutcome(log: Logger, recorded: RecordedAttempt, attemptNumber: number, result: SendResult, outcome: Outcome): void {
+/**
+ * Logs an attempt's result. Failures are limited per endpoint, so an endpoint that is down
+ * cannot flood the log; its attempts are all recorded in the database anyway.
+ */
+function logOutcome(
+  log: Logger,
+  recorded: RecordedAttempt,
+  attemptNumber: number,
+  result: SendResult,
+  outcome: Outcome,
+  failureLogs: KeyedLogLimiter,
+): void {
   const { attempt } = recorded;
   const fields = {
     attemptId: attempt.id,
@@ -353,12 +371,21 @@ function logOutcome(log: Logger, recorded: RecordedAttempt, attemptNumber: numbe
     errorCode: outcome.errorCode,
     errorDetail: outcome.errorDetail,
   };
-  if (outcome.success) log.info(fields, 'message delivered');
-  else if (outcome.endpointGone) log.error(fields, 'endpoint returned 410 Gone and was disabled');
-  if (recorded.disabledReason === 'failing') log.error(fields, 'endpoint disabled: it has failed for the whole disable window');
-  if (outcome.success || outcome.endpointGone) return;
-  if (outcome.nextAttemptAt !== null) {
-    const nextAttemptAt = new Date(outcome.nextAttemptAt).toISOString();
-    log.warn({ ...fields, nextAttemptAt }, 'attempt failed, retry scheduled');
-  } else log.error(fields, 'attempt failed, retries exhausted');
+  if (outcome.success) {
+    log.info(fields, 'message delivered');
+    return;
+  }
+  // reason is gone (the endpoint returned 410) or failing (it failed for the whole disable window).
+  if (recorded.disabledReason !== null) log.error({ ...fields, reason: recorded.disabledReason }, 'endpoint disabled');
+  // After a 410 the line above is the attempt's line, and no retry follows.
+  if (outcome.endpointGone) return;
+
+  // Exhausted deliveries have their own budget, so retries of other messages cannot hide them.
+  const { nextAttemptAt } = outcome;
+  const dropped = failureLogs.take(nextAttemptAt !== null ? attempt.endpoint_id : `${attempt.endpoint_id}:exhausted`);
+  if (dropped === null) return;
+  const limited = dropped > 0 ? { ...fields, dropped } : fields;
+  if (nextAttemptAt !== null) {
+    log.warn({ ...limited, nextAttemptAt: new Date(nextAttemptAt).toISOString() }, 'attempt failed, retry scheduled');
+  } else log.error(limited, 'attempt failed, retries exhausted');
 }

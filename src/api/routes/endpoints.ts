@@ -139,7 +139,8 @@ export function endpointRoutes(
     const updated = await updateEndpoint(db, current, fields);
     const changes = { appId: application.id, endpointId: updated.id, disabled: updated.disabled === 1 };
     if (updated.disabled !== current.disabled) {
-      logger.info(changes, updated.disabled === 1 ? 'endpoint disabled' : 'endpoint enabled');
+      if (updated.disabled === 1) logger.info({ ...changes, reason: updated.disabled_reason }, 'endpoint disabled');
+      else logger.info(changes, 'endpoint enabled');
     } else {
       logger.info(changes, 'endpoint updated');
     }

@@ -48,7 +48,7 @@ function payloadText(request: FastifyRequest<{ Body: MessageBody }>): string {
   return raw ?? JSON.stringify(request.body.payload);
 }
 
-export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, validatePayloads }: RouteContext): void {
+export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, validatePayloads, metrics }: RouteContext): void {
   const { db } = store;
 
   app.post<{ Params: AppParams; Body: MessageBody }>(
@@ -79,10 +79,13 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
         tags: body.tags && body.tags.length > 0 ? body.tags : null,
         retentionMs: retention,
       });
-      request.log.info(
+      // Debug, not info: one line per message doubles the log volume, and the delivery lines
+      // (info) and failure lines (warn) carry the message id already.
+      request.log.debug(
         { appId: application.id, messageId: row.id, eventType: row.event_type, deliveries: deliveryCount },
         'message accepted',
       );
+      metrics?.messageAccepted('api');
       onMessageAccepted();
       return reply.code(202).send(messageOut(row, withContent));
     },

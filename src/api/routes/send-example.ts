@@ -39,7 +39,7 @@ export function examplePayload(eventType: EventTypeRow, index: number | undefine
   return examples[chosen];
 }
 
-export function sendExampleRoutes(app: FastifyInstance, { store, onMessageAccepted }: RouteContext): void {
+export function sendExampleRoutes(app: FastifyInstance, { store, onMessageAccepted, metrics }: RouteContext): void {
   const { db } = store;
 
   // The example is a real message, delivered through the queue to this endpoint only.
@@ -62,6 +62,7 @@ export function sendExampleRoutes(app: FastifyInstance, { store, onMessageAccept
         onlyEndpointId: endpoint.id,
       });
       request.log.info({ appId: application.id, endpointId: endpoint.id, messageId: row.id }, 'example message accepted');
+      metrics?.messageAccepted('api');
       onMessageAccepted();
       return messageOut(row, true);
     },

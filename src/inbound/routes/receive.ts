@@ -10,7 +10,8 @@ import type { SecretCipher } from '../../signing/secret-cipher.js';
 import { openSourceSecrets } from '../secret-fields.js';
 import { readSettings } from '../settings.js';
 import { countRejection, findSource, type SourceRow } from '../store.js';
-import { WebhookVerificationError } from '../verify/errors.js';
+import { WebhookVerificationError, type RejectionReason } from '../verify/errors.js';
+import { UNKNOWN_PROVIDER } from '../../metrics/metrics.js';
 import { createVerifier } from '../verify/index.js';
 
 /** The public route providers post to. It takes no API token: the signature is the credential. */
@@ -50,7 +51,8 @@ async function verifyRequest(source: SourceRow, request: ReceiveRequest, publicU
 const rejectionLogs = new LogLimiter(60, 60_000);
 
 /** Logs and counts a rejected (or duplicate) request; the log carries no header or secret. */
-async function recordRejection(context: RouteContext, source: SourceRow, request: ReceiveRequest, reason: string) {
+async function recordRejection(context: RouteContext, source: SourceRow, request: ReceiveRequest, reason: RejectionReason) {
+  context.metrics?.inboundRejected(source.type, reason);
   const dropped = rejectionLogs.take();
   if (dropped !== null) request.log.warn({ sourceId: source.id, reason, dropped }, 'inbound request rejected');
   try {
@@ -63,7 +65,10 @@ async function recordRejection(context: RouteContext, source: SourceRow, request
 async function receive(context: RouteContext & { publicUrl: string }, request: ReceiveRequest, reply: FastifyReply) {
   const { db } = context.store;
   const source = await findSource(db, request.params.source_id);
-  if (!source) throw new NotFoundError('source', request.params.source_id);
+  if (!source) {
+    context.metrics?.inboundRejected(UNKNOWN_PROVIDER, 'source_not_found');
+    throw new NotFoundError('source', request.params.source_id);
+  }
 
   let verified: { body: Buffer; deliveryId: string | undefined };
   try {
@@ -82,7 +87,10 @@ async function receive(context: RouteContext & { publicUrl: string }, request: R
   const event = forwardedEvent(source.type, request.headers, verified.body, verified.deliveryId);
   try {
     const { row, deliveryCount } = await insertMessage(context.store.writes, { appId: source.app_id, channels: null, tags: null, ...event });
-    request.log.info({ sourceId: source.id, messageId: row.id, eventType: row.event_type, deliveries: deliveryCount }, 'inbound request accepted');
+    // Debug like API messages: the volume follows the provider's traffic.
+    request.log.debug({ sourceId: source.id, messageId: row.id, eventType: row.event_type, deliveries: deliveryCount }, 'inbound request accepted');
+    context.metrics?.inboundAccepted(source.type);
+    context.metrics?.messageAccepted('inbound');
     context.onMessageAccepted();
     return reply.code(200).send({ status: 'accepted', messageId: row.id });
   } catch (error) {
