@@ -53,3 +53,13 @@ export function newId(prefix: IdPrefix, now = Date.now()): string {
 export function hasIdPrefix(value: string, prefix: IdPrefix): boolean {
   return value.startsWith(`${prefix}_`) && value.length === prefix.length + 1 + ENCODED_LENGTH;
 }
+
+/**
+ * Returns the smallest id that `newId` can create at `millis`, so `id > firstIdAt(...)` selects
+ * the rows created from that millisecond on through the primary key index.
+ */
+export function firstIdAt(prefix: IdPrefix, millis: number): string {
+  const time = Buffer.alloc(6);
+  time.writeUIntBE(Math.max(0, Math.floor(millis)), 0, 6);
+  return `${prefix}_${encodeBase62(Buffer.concat([time, Buffer.alloc(RANDOM_BYTES)]))}`;
+}
