@@ -6,7 +6,7 @@ import {
   DEFAULT_TOLERANCE_SECONDS,
   type VerifiedRequest,
 } from '../../inbound/verify/index.js';
-import { flagOption, integerOption, listOption, stringOption, type Command, type ParsedArgs } from '../args.js';
+import { flagOption, integerOption, stringOption, type Command, type ParsedArgs } from '../args.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 import { parseHeaderBlock, parseSavedRequest, readBody, type SavedRequest } from '../saved-request.js';
@@ -42,7 +42,9 @@ function loadRequest(args: ParsedArgs): SavedRequest {
 
 /** Reads the secrets; a file may end with one line break, which is not part of the secret. */
 function readSecrets(args: ParsedArgs): string[] {
-  const secrets = listOption(args, 'secret');
+  // Taken as given: a secret is never split on commas or trimmed, so a bad one is reported.
+  const given = args.values.secret;
+  const secrets = Array.isArray(given) ? [...given] : [];
   const file = stringOption(args, 'secret-file');
   if (file !== undefined) secrets.push(readInput(file, 'secret').toString('utf8').replace(/\r?\n$/, ''));
   if (secrets.length === 0) throw new UsageError('Missing --secret or --secret-file.', 'verify');
