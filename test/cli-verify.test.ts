@@ -101,7 +101,7 @@ describe('hookline verify', () => {
     assert.equal(wide.code, 0, wide.stdout);
   });
 
-  it('accepts a stripe capture and rejects a changed byte, wrong secret and old timestamp', async () => {
+  it('checks a stripe capture', async () => {
     const secret = 'whsec_cli_stripe_test';
     const now = Math.floor(Date.now() / 1000);
     const header = stripe.webhooks.generateTestHeaderString({ payload: BODY, secret, timestamp: now });
@@ -146,7 +146,7 @@ describe('hookline verify', () => {
     assert.match(wrong.stdout, /signature_mismatch/);
   });
 
-  it('reads the capture from standard input and the secret from a file', async () => {
+  it('reads stdin and a secret file', async () => {
     const secret = 'cli-github-stdin';
     const signature = await signGithub(secret, BODY);
     const capture = `POST /hooks HTTP/1.1\r\nX-Hub-Signature-256: ${signature}\r\n\r\n${BODY}`;
@@ -190,7 +190,7 @@ describe('hookline verify', () => {
     assert.match(stale.stdout, /timestamp_too_old/);
   });
 
-  it('rejects bad usage with exit code 2 or a missing file with 3', async () => {
+  it('rejects bad usage and missing files', async () => {
     const file = saveRequest({});
     const cases: Array<[string[], number, RegExp]> = [
       [['verify', file, '--secret', 's'], 2, /Missing --provider/],

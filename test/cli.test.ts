@@ -153,7 +153,7 @@ describe('hookline CLI against a running server', () => {
 
   it('recover sends failed messages since a time again', async () => {
     const message = await server.svix.message.create(FLAKY, { eventType: 'order.failed', payload: {} });
-    // One attempt plus three retries, all answered 500.
+    // One attempt plus three retries, each returning 500.
     await flakyReceiver.waitForRequests(4);
     const endpoint = await server.svix.endpoint.get(FLAKY, 'flaky-ep');
     await eventually(async () => {

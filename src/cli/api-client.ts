@@ -33,8 +33,16 @@ function defaultUrl(env: Env): string {
   const listen = parseListen(env.HOOKLINE_LISTEN?.trim() || '127.0.0.1:8071');
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
   // A server listening on every interface is reached through loopback.
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '[::1]' : host;
-  return `http://${reachable}:${listen.port}`;
+  const loopback: Record<string, string> = { '0.0.0.0': '127.0.0.1', '[::]': '[::1]' };
+  return `http://${loopback[host] ?? host}:${listen.port}`;
+}
+
+/** Returns the detail of an error body: a string, or the `msg` of each 422 validation item. */
+function errorDetail(detail: unknown): string | undefined {
+  if (typeof detail === 'string') return detail;
+  if (!Array.isArray(detail)) return undefined;
+  const messages = detail.map((item) => (item as { msg?: unknown }).msg).filter((msg) => typeof msg === 'string');
+  return messages.length > 0 ? messages.join('; ') : undefined;
 }
 
 /** A small client for Hookline's /api/v1 routes that turns every failure into a CliError. */
@@ -69,9 +77,9 @@ export class ApiClient {
   get<T>(path: string, query: Record<string, string | string[] | undefined> = {}): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [name, value] of Object.entries(query)) {
-      for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-        url.searchParams.append(name, item);
-      }
+      if (value === undefined) continue;
+      const items = Array.isArray(value) ? value : [value];
+      for (const item of items) url.searchParams.append(name, item);
     }
     return this.request<T>('GET', url);
   }
@@ -124,7 +132,7 @@ export class ApiClient {
   private responseError(method: string, url: URL, status: number, json: unknown): CliError {
     const body = (json ?? {}) as { code?: unknown; detail?: unknown };
     const code = typeof body.code === 'string' ? body.code : undefined;
-    const detail = typeof body.detail === 'string' ? body.detail : undefined;
+    const detail = errorDetail(body.detail);
     const what = `${method} ${url.pathname}`;
     if (json === undefined || (code === undefined && !(status >= 200 && status < 300))) {
       return new CliError(ExitCode.failed, `${what} returned HTTP ${status} with a body that is not a Hookline error. Is ${this.baseUrl} a Hookline server? Check --url or HOOKLINE_URL.`);

@@ -4,7 +4,7 @@ import { UsageError } from './errors.js';
 
 /** The API's largest page. */
 const MAX_PAGE_SIZE = 250;
-/** How many items --all fetches at most unless --max says otherwise. */
+/** The default of --max: the most items --all fetches. */
 const DEFAULT_MAX_ITEMS = 10_000;
 
 export const PAGE_OPTIONS: OptionSpecs = {

@@ -61,7 +61,7 @@ export function parseHeaderBlock(text: string, source: string): { headers: Recor
   return { headers, target };
 }
 
-/** Decodes a chunked body, as a raw capture of a request without Content-Length holds it. */
+/** Decodes a chunked body, the framing a raw capture contains when the sender gave no Content-Length. */
 function decodeChunked(bytes: Buffer, source: string): Buffer {
   const parts: Buffer[] = [];
   let offset = 0;

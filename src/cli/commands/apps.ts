@@ -16,7 +16,7 @@ export const appsCommand: Command = {
   summary: 'List applications.',
   help: `Usage: hookline apps [options]
 
-Lists applications, newest first.
+Lists applications, oldest first.
 
 Options:
   --json           print the page as JSON ({ data, iterator, done }) instead of a table

@@ -24,7 +24,7 @@ export const endpointsCommand: Command = {
   summary: 'List the endpoints of an application.',
   help: `Usage: hookline endpoints APP [options]
 
-Lists the endpoints of application APP (its id or uid), newest first.
+Lists the endpoints of application APP (its id or uid), oldest first.
 
 Options:
   --json           print the page as JSON ({ data, iterator, done }) instead of a table
