@@ -16,7 +16,19 @@ export const API_OPTIONS_HELP = `  --url URL        Hookline's base URL (default
 /** How long one API request may take before the CLI gives up, in milliseconds. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+/** Error codes of a failed connection; undici's own UND_ERR_* codes count too. */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 export interface Page<T> {
   data: T[];
@@ -41,7 +53,9 @@ function defaultUrl(env: Env): string {
 function errorDetail(detail: unknown): string | undefined {
   if (typeof detail === 'string') return detail;
   if (!Array.isArray(detail)) return undefined;
-  const messages = detail.map((item) => (item as { msg?: unknown }).msg).filter((msg) => typeof msg === 'string');
+  const messages = detail
+    .map((item) => (item as { msg?: unknown }).msg)
+    .filter((msg) => typeof msg === 'string');
   return messages.length > 0 ? messages.join('; ') : undefined;
 }
 
@@ -65,11 +79,16 @@ export class ApiClient {
       throw error;
     }
     if (!/^https?:\/\/[^/]/i.test(url)) {
-      throw new CliError(ExitCode.usage, `Invalid URL "${url}": expected http://host:port or https://host. Check --url or HOOKLINE_URL.`);
+      throw new CliError(
+        ExitCode.usage,
+        `Invalid URL "${url}": expected http://host:port or https://host. Check --url or HOOKLINE_URL.`,
+      );
     }
-    const token = stringOption(args, 'token') ?? (env.HOOKLINE_TOKEN?.trim() || env.HOOKLINE_ADMIN_TOKEN?.trim());
+    const envToken = env.HOOKLINE_TOKEN?.trim() || env.HOOKLINE_ADMIN_TOKEN?.trim();
+    const token = stringOption(args, 'token') ?? envToken;
     if (!token) {
-      throw new CliError(ExitCode.authFailed, 'No API token: set HOOKLINE_TOKEN (or HOOKLINE_ADMIN_TOKEN) or pass --token.');
+      const detail = 'No API token: set HOOKLINE_TOKEN (or HOOKLINE_ADMIN_TOKEN) or pass --token.';
+      throw new CliError(ExitCode.authFailed, detail);
     }
     return new ApiClient(url, token);
   }
@@ -121,12 +140,18 @@ export class ApiClient {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const name = (error as { name?: string }).name;
     if (name === 'TimeoutError') {
-      return new CliError(ExitCode.network, `Hookline at ${this.baseUrl} did not respond within ${REQUEST_TIMEOUT_MS / 1000} s. Check --url or HOOKLINE_URL and the server.`, { cause: error });
+      const detail =
+        `Hookline at ${this.baseUrl} did not respond within ${REQUEST_TIMEOUT_MS / 1000} s. ` +
+        'Check --url or HOOKLINE_URL and the server.';
+      return new CliError(ExitCode.network, detail, { cause: error });
     }
     const code = cause?.code ?? '';
     const reason = cause?.message ?? (error instanceof Error ? error.message : String(error));
-    const exitCode = NETWORK_ERROR_CODES.has(code) || code.startsWith('UND_ERR') ? ExitCode.network : ExitCode.failed;
-    return new CliError(exitCode, `Cannot reach Hookline at ${this.baseUrl}: ${reason}. Check --url or HOOKLINE_URL, and that "hookline serve" is running there.`, { cause: error });
+    const isNetwork = NETWORK_ERROR_CODES.has(code) || code.startsWith('UND_ERR');
+    const detail =
+      `Cannot reach Hookline at ${this.baseUrl}: ${reason}. ` +
+      'Check --url or HOOKLINE_URL, and that "hookline serve" is running there.';
+    return new CliError(isNetwork ? ExitCode.network : ExitCode.failed, detail, { cause: error });
   }
 
   private responseError(method: string, url: URL, status: number, json: unknown): CliError {
@@ -135,14 +160,20 @@ export class ApiClient {
     const detail = errorDetail(body.detail);
     const what = `${method} ${url.pathname}`;
     if (json === undefined || (code === undefined && !(status >= 200 && status < 300))) {
-      return new CliError(ExitCode.failed, `${what} returned HTTP ${status} with a body that is not a Hookline error. Is ${this.baseUrl} a Hookline server? Check --url or HOOKLINE_URL.`);
+      const detail =
+        `${what} returned HTTP ${status} with a body that is not a Hookline error. ` +
+        `Is ${this.baseUrl} a Hookline server? Check --url or HOOKLINE_URL.`;
+      return new CliError(ExitCode.failed, detail);
     }
     const reason = `${code}${detail ? `: ${detail.replace(/\.$/, '')}` : ''}`;
     if (status === 401) {
-      return new CliError(ExitCode.authFailed, `Hookline rejected the API token (${reason}). Check --token, HOOKLINE_TOKEN or HOOKLINE_ADMIN_TOKEN.`);
+      const detail = `Hookline rejected the API token (${reason}). Check --token, HOOKLINE_TOKEN or HOOKLINE_ADMIN_TOKEN.`;
+      return new CliError(ExitCode.authFailed, detail);
     }
     if (status === 403) return new CliError(ExitCode.authFailed, `This token may not ${what} (${reason}).`);
-    if (status === 404) return new CliError(ExitCode.notFound, `Not found: ${detail?.replace(/\.$/, '') ?? what}. Check the id or uid.`);
+    if (status === 404) {
+      return new CliError(ExitCode.notFound, `Not found: ${detail?.replace(/\.$/, '') ?? what}. Check the id or uid.`);
+    }
     if (status === 400 || status === 409 || status === 413 || status === 422) {
       return new CliError(ExitCode.usage, `Hookline rejected ${what} with HTTP ${status} (${reason}).`);
     }

@@ -13,7 +13,22 @@ export const DATABASE_OPTIONS: OptionSpecs = { database: { type: 'string' } };
 export const DATABASE_OPTIONS_HELP = `  --database URL   the database hookline serve uses (default: HOOKLINE_DATABASE_URL, else
                    ${DEFAULT_DATABASE_URL})`;
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', '57P03', '3D000', '28P01', '28000']);
+/**
+ * Errors of reaching the database rather than of its contents: network errors, and the
+ * PostgreSQL codes for a starting server (57P03), an unknown database (3D000) and a rejected
+ * login (28P01, 28000).
+ */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P03',
+  '3D000',
+  '28P01',
+  '28000',
+]);
 
 /**
  * Opens the database that `hookline serve` uses, without migrating it: a CLI of another
@@ -26,7 +41,10 @@ export async function openServerDatabase(args: ParsedArgs, env = process.env): P
   let store: Store;
   try {
     if (url.startsWith('sqlite:') && sqlitePath(url) !== ':memory:' && !existsSync(sqlitePath(url))) {
-      throw new CliError(ExitCode.notFound, `No SQLite database at ${sqlitePath(url)}. Set HOOKLINE_DATABASE_URL or --database to the URL that hookline serve uses.`);
+      const detail =
+        `No SQLite database at ${sqlitePath(url)}. ` +
+        'Set HOOKLINE_DATABASE_URL or --database to the URL that hookline serve uses.';
+      throw new CliError(ExitCode.notFound, detail);
     }
     store = await openStore(url, { poolSize: 2, migrate: false });
   } catch (error) {
@@ -42,9 +60,13 @@ export async function openServerDatabase(args: ParsedArgs, env = process.env): P
     const code = (error as { code?: string }).code ?? '';
     const reason = error instanceof Error ? error.message : String(error);
     if (CONNECTION_ERROR_CODES.has(code) || /connect|timeout/i.test(reason)) {
-      throw new CliError(ExitCode.network, `Cannot connect to the database ${shown}: ${reason}. Check HOOKLINE_DATABASE_URL or --database.`, { cause: error });
+      const detail = `Cannot connect to the database ${shown}: ${reason}. Check HOOKLINE_DATABASE_URL or --database.`;
+      throw new CliError(ExitCode.network, detail, { cause: error });
     }
-    throw new CliError(ExitCode.notFound, `The database ${shown} has no Hookline tables (${reason}). Start hookline serve on it once, or check HOOKLINE_DATABASE_URL.`, { cause: error });
+    const detail =
+      `The database ${shown} has no Hookline tables (${reason}). ` +
+      'Start hookline serve on it once, or check HOOKLINE_DATABASE_URL.';
+    throw new CliError(ExitCode.notFound, detail, { cause: error });
   }
   return store;
 }

@@ -50,8 +50,8 @@ export async function fetchPages<T>(
 }
 
 /** Prints where the next page starts, on stderr so that stdout stays a clean table. */
-export function printPageHint(result: PageResult<unknown>, command: string): void {
+export function printPageHint(result: PageResult<unknown>): void {
   if (result.done) return;
   const why = result.truncated ? `Stopped at --max ${result.data.length} items. ` : '';
-  process.stderr.write(`${why}More results: hookline ${command} --iterator ${result.iterator}\n`);
+  process.stderr.write(`${why}More results: run the same command with --iterator ${result.iterator}\n`);
 }

@@ -36,7 +36,10 @@ function findHeaderEnd(bytes: Buffer): { headerEnd: number; bodyStart: number } 
  * Parses a header block: an optional request or status line, then `Name: value` lines.
  * Header bytes are read as Latin-1, as HTTP defines them, so no byte is lost or replaced.
  */
-export function parseHeaderBlock(text: string, source: string): { headers: Record<string, string>; target: string | undefined } {
+export function parseHeaderBlock(
+  text: string,
+  source: string,
+): { headers: Record<string, string>; target: string | undefined } {
   const lines = text.split(/\r?\n/);
   const headers: Record<string, string> = {};
   let target: string | undefined;
@@ -67,8 +70,12 @@ function decodeChunked(bytes: Buffer, source: string): Buffer {
   let offset = 0;
   for (;;) {
     const lineEnd = bytes.indexOf('\r\n', offset);
-    const size = lineEnd === -1 ? NaN : parseInt(bytes.subarray(offset, lineEnd).toString('latin1').split(';')[0]!, 16);
-    if (Number.isNaN(size) || lineEnd + 2 + size > bytes.length) throw invalid(source, 'the chunked body is malformed or cut short.');
+    // A chunk is "<hex size>[;extensions]\r\n<data>\r\n"; size 0 ends the body.
+    const sizeText = lineEnd === -1 ? '' : bytes.subarray(offset, lineEnd).toString('latin1').split(';')[0]!;
+    const size = /^[0-9a-fA-F]+$/.test(sizeText.trim()) ? parseInt(sizeText, 16) : NaN;
+    if (Number.isNaN(size) || lineEnd + 2 + size > bytes.length) {
+      throw invalid(source, 'the chunked body is malformed or cut short.');
+    }
     if (size === 0) return Buffer.concat(parts);
     parts.push(bytes.subarray(lineEnd + 2, lineEnd + 2 + size));
     offset = lineEnd + 2 + size + 2;
@@ -91,13 +98,20 @@ export function parseSavedRequest(bytes: Buffer, source: string): SavedRequest {
 }
 
 /** Returns the body as sent: chunked framing removed, every other byte kept. */
-export function readBody(headers: Record<string, string>, raw: Buffer, source: string): { body: Buffer; warnings: string[] } {
+export function readBody(
+  headers: Record<string, string>,
+  raw: Buffer,
+  source: string,
+): { body: Buffer; warnings: string[] } {
   const warnings: string[] = [];
   const chunked = /(^|,)\s*chunked\s*$/i.test(headers['transfer-encoding'] ?? '');
   const body = chunked ? decodeChunked(raw, source) : raw;
   const declared = headers['content-length'];
   if (!chunked && declared !== undefined && Number(declared) !== body.length) {
-    warnings.push(`The body has ${body.length} bytes but Content-Length says ${declared}; all ${body.length} bytes are verified. An editor may have added or changed a line ending.`);
+    warnings.push(
+      `The body has ${body.length} bytes but Content-Length says ${declared}; all ${body.length} ` +
+        'bytes are verified. An editor may have added or changed a line ending.',
+    );
   }
   if (headers['content-encoding'] !== undefined && headers['content-encoding'] !== 'identity') {
     warnings.push(`The body is ${headers['content-encoding']}-encoded; it is verified as captured, without decoding.`);

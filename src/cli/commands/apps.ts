@@ -34,7 +34,7 @@ ${API_OPTIONS_HELP}
     }
     const rows = result.data.map((app) => [app.id, app.uid, app.name, formatTime(app.createdAt)]);
     printTable(['ID', 'UID', 'NAME', 'CREATED'], rows, 'No applications.');
-    printPageHint(result, 'apps');
+    printPageHint(result);
     return ExitCode.ok;
   },
 };

@@ -37,14 +37,14 @@ ${API_OPTIONS_HELP}
     const app = args.positionals[0]!;
     const client = ApiClient.fromArgs(args);
     const path = `/api/v1/app/${encodeURIComponent(app)}/endpoint`;
-    const result = await fetchPages<Endpoint>(client, path, {}, args, `endpoints ${app}`);
+    const result = await fetchPages<Endpoint>(client, path, {}, args, 'endpoints');
     if (flagOption(args, 'json')) {
       printJson(result);
       return ExitCode.ok;
     }
     const rows = result.data.map((ep) => [ep.id, ep.uid, ep.url, state(ep), ep.filterTypes, ep.channels]);
     printTable(['ID', 'UID', 'URL', 'STATE', 'EVENT TYPES', 'CHANNELS'], rows, 'No endpoints.');
-    printPageHint(result, `endpoints ${app}`);
+    printPageHint(result);
     return ExitCode.ok;
   },
 };

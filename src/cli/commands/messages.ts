@@ -86,7 +86,7 @@ date (2026-12-04, midnight UTC), or a duration ago: 90s, 15m, 2h, 7d, 1w.
     const client = ApiClient.fromArgs(args);
     const appPath = `/api/v1/app/${encodeURIComponent(app)}`;
     const path = endpoint ? `${appPath}/endpoint/${encodeURIComponent(endpoint)}/msg` : `${appPath}/msg`;
-    const result = await fetchPages<Message>(client, path, query, args, `messages ${app}`);
+    const result = await fetchPages<Message>(client, path, query, args, 'messages');
     if (flagOption(args, 'json')) {
       printJson(result);
       return ExitCode.ok;
@@ -100,7 +100,7 @@ date (2026-12-04, midnight UTC), or a duration ago: 90s, 15m, 2h, 7d, 1w.
       return row;
     });
     printTable(headers, rows, 'No messages.');
-    printPageHint(result, `messages ${app}`);
+    printPageHint(result);
     return ExitCode.ok;
   },
 };

@@ -1,6 +1,6 @@
 import { ApiClient, API_OPTIONS, API_OPTIONS_HELP } from '../api-client.js';
 import { flagOption, parseTime, stringOption, type Command } from '../args.js';
-import { CliError, ExitCode } from '../errors.js';
+import { CliError, ExitCode, UsageError } from '../errors.js';
 import { printJson } from '../output.js';
 
 interface BackgroundTask {
@@ -21,7 +21,10 @@ async function waitForTask(client: ApiClient, taskId: string): Promise<Backgroun
     const task = await client.get<BackgroundTask>(`/api/v1/background-task/${encodeURIComponent(taskId)}`);
     if (task.status !== 'running') return task;
     if (Date.now() > deadline) {
-      throw new CliError(ExitCode.failed, `Recovery task ${taskId} still runs after ${WAIT_TIMEOUT_MS / 1000} s; check it later with GET /api/v1/background-task/${taskId}.`);
+      const detail =
+        `Recovery task ${taskId} still runs after ${WAIT_TIMEOUT_MS / 1000} s. ` +
+        `Check it later with GET /api/v1/background-task/${taskId}.`;
+      throw new CliError(ExitCode.failed, detail);
     }
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
   }
@@ -58,10 +61,11 @@ date (2026-12-04, midnight UTC), or a duration ago: 90s, 15m, 2h, 7d, 1w.
   async run(args) {
     const [app, endpoint] = args.positionals as [string, string];
     const sinceText = stringOption(args, 'since');
-    if (sinceText === undefined) throw new CliError(ExitCode.usage, 'Missing --since TIME, such as --since 2h. Run "hookline recover --help" for usage.');
+    if (sinceText === undefined) throw new UsageError('Missing --since TIME, such as --since 2h.', 'recover');
     const since = new Date(parseTime(sinceText, 'since', 'recover')).toISOString();
     const untilText = stringOption(args, 'until');
-    const until = untilText === undefined ? undefined : new Date(parseTime(untilText, 'until', 'recover')).toISOString();
+    const until =
+      untilText === undefined ? undefined : new Date(parseTime(untilText, 'until', 'recover')).toISOString();
 
     const client = ApiClient.fromArgs(args);
     const path = `/api/v1/app/${encodeURIComponent(app)}/endpoint/${encodeURIComponent(endpoint)}/recover`;

@@ -61,16 +61,26 @@ async function readFilter(store: Store, args: ParsedArgs): Promise<FeedFilter> {
   const appRef = stringOption(args, 'app');
   if (appRef !== undefined) {
     const application = await findApplication(store.db, appRef);
-    if (!application) throw new CliError(ExitCode.notFound, `Application not found: ${appRef}. List them with "hookline apps".`);
+    if (!application) {
+      throw new CliError(ExitCode.notFound, `Application not found: ${appRef}. List them with "hookline apps".`);
+    }
     filter.appId = application.id;
   }
   const endpointRef = stringOption(args, 'endpoint');
   if (endpointRef !== undefined) {
-    let query = store.db.selectFrom('endpoints').select('id').where((eb) => eb.or([eb('id', '=', endpointRef), eb('uid', '=', endpointRef)]));
+    let query = store.db
+      .selectFrom('endpoints')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', endpointRef), eb('uid', '=', endpointRef)]));
     if (filter.appId !== undefined) query = query.where('app_id', '=', filter.appId);
     const rows = await query.limit(2).execute();
-    if (rows.length === 0) throw new CliError(ExitCode.notFound, `Endpoint not found: ${endpointRef}. List them with "hookline endpoints APP".`);
-    if (rows.length > 1) throw new UsageError(`Endpoint uid "${endpointRef}" exists in several applications; add --app.`, 'tail');
+    if (rows.length === 0) {
+      const detail = `Endpoint not found: ${endpointRef}. List them with "hookline endpoints APP".`;
+      throw new CliError(ExitCode.notFound, detail);
+    }
+    if (rows.length > 1) {
+      throw new UsageError(`Endpoint uid "${endpointRef}" exists in several applications; add --app.`, 'tail');
+    }
     filter.endpointId = rows[0]!.id;
   }
   return filter;

@@ -76,7 +76,9 @@ ${DATABASE_OPTIONS_HELP}
     const name = readName(args);
     const appRef = stringOption(args, 'app');
     const readOnly = flagOption(args, 'read-only');
-    if (readOnly && appRef === undefined) throw new UsageError('--read-only needs --app: admin tokens are never read-only.', 'token');
+    if (readOnly && appRef === undefined) {
+      throw new UsageError('--read-only needs --app: admin tokens are never read-only.', 'token');
+    }
 
     const store = await openServerDatabase(args);
     try {
@@ -86,7 +88,8 @@ ${DATABASE_OPTIONS_HELP}
       }
       const token = generateToken(application ? 'hlapp_' : 'hl_');
       const id = await insertToken(store.db, token, name, { appId: application?.id, expiresAt, readOnly });
-      printCreated({ id, token, name, appId: application?.id ?? null, readOnly, expiresAt }, flagOption(args, 'json'));
+      const created = { id, token, name, appId: application?.id ?? null, readOnly, expiresAt };
+      printCreated(created, flagOption(args, 'json'));
       return ExitCode.ok;
     } finally {
       await store.close();
@@ -112,5 +115,7 @@ function printCreated(created: CreatedToken, json: boolean): void {
   const reach = created.appId ? `application ${created.appId}${created.readOnly ? ', read-only' : ''}` : 'admin';
   const expiry = expiresAt ? `expires ${formatTime(expiresAt)}` : 'never expires';
   process.stdout.write(`${created.token}\n`);
-  process.stderr.write(`Created token ${created.id} (${reach}, ${expiry}). It is shown only now; Hookline keeps only its hash.\n`);
+  process.stderr.write(
+    `Created token ${created.id} (${reach}, ${expiry}). It is shown only now; Hookline keeps only its hash.\n`,
+  );
 }

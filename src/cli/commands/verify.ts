@@ -101,7 +101,8 @@ function report(provider: string, verified: VerifiedRequest, json: boolean): voi
     verified.deliveryId === undefined ? undefined : `delivery id ${verified.deliveryId}`,
     verified.timestamp === undefined ? undefined : `signed at ${new Date(verified.timestamp * 1000).toISOString()}`,
   ].filter((part) => part !== undefined);
-  process.stdout.write(`verified: the ${provider} signature matches${details.length > 0 ? ` (${details.join(', ')})` : ''}\n`);
+  const suffix = details.length > 0 ? ` (${details.join(', ')})` : '';
+  process.stdout.write(`verified: the ${provider} signature matches${suffix}\n`);
 }
 
 export const verifyCommand: Command = {
@@ -163,9 +164,11 @@ generic-hmac options:
   async run(args) {
     const provider = stringOption(args, 'provider');
     if (provider === undefined || !PROVIDERS.includes(provider)) {
-      throw new UsageError(`${provider === undefined ? 'Missing --provider' : `Invalid --provider "${provider}"`}: use one of ${PROVIDERS.join(', ')}.`, 'verify');
+      const problem = provider === undefined ? 'Missing --provider' : `Invalid --provider "${provider}"`;
+      throw new UsageError(`${problem}: use one of ${PROVIDERS.join(', ')}.`, 'verify');
     }
-    const toleranceSeconds = integerOption(args, 'tolerance', 'verify', { min: 0, max: 1e10 }) ?? DEFAULT_TOLERANCE_SECONDS;
+    const toleranceRange = { min: 0, max: 1e10 };
+    const toleranceSeconds = integerOption(args, 'tolerance', 'verify', toleranceRange) ?? DEFAULT_TOLERANCE_SECONDS;
     const nowSeconds = readNowSeconds(args);
     const request = loadRequest(args);
     for (const warning of request.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -180,7 +183,8 @@ generic-hmac options:
     const json = flagOption(args, 'json');
     try {
       const url = requestUrl(args, request);
-      const verified = verifier({ body: request.body, headers: request.headers, url }, { nowSeconds, toleranceSeconds });
+      const input = { body: request.body, headers: request.headers, url };
+      const verified = verifier(input, { nowSeconds, toleranceSeconds });
       report(provider, verified, json);
       return ExitCode.ok;
     } catch (error) {
