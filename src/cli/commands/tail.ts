@@ -1,7 +1,7 @@
 import { findApplication } from '../../store/applications.js';
 import type { Store } from '../../store/database.js';
 import { DeliveryStatus } from '../../store/messages.js';
-import { AttemptFeed, type FeedAttempt, type FeedFilter } from '../attempt-feed.js';
+import { AttemptFeed, LOOKBACK_MS, type FeedAttempt, type FeedFilter } from '../attempt-feed.js';
 import { flagOption, parseDurationMs, parseTime, stringOption, type Command, type ParsedArgs } from '../args.js';
 import { DATABASE_OPTIONS, DATABASE_OPTIONS_HELP, openServerDatabase } from '../database.js';
 import { CliError, ExitCode, UsageError } from '../errors.js';
@@ -86,7 +86,7 @@ async function readFilter(store: Store, args: ParsedArgs): Promise<FeedFilter> {
   return filter;
 }
 
-function readOptions(args: ParsedArgs): { startMs: number; intervalMs: number } {
+function readOptions(args: ParsedArgs): { sinceMs: number | undefined; intervalMs: number } {
   const outcome = stringOption(args, 'outcome');
   if (outcome !== undefined && OUTCOMES[outcome] === undefined) {
     throw new UsageError(`Invalid --outcome "${outcome}": use success or fail.`, 'tail');
@@ -97,7 +97,7 @@ function readOptions(args: ParsedArgs): { startMs: number; intervalMs: number } 
     throw new UsageError(`Invalid --interval "${intervalText}": expected 100ms to 60s, such as 500ms or 2s.`, 'tail');
   }
   const since = stringOption(args, 'since');
-  return { startMs: since === undefined ? Date.now() : parseTime(since, 'since', 'tail'), intervalMs };
+  return { sinceMs: since === undefined ? undefined : parseTime(since, 'since', 'tail'), intervalMs };
 }
 
 export const tailCommand: Command = {
@@ -136,10 +136,19 @@ ${DATABASE_OPTIONS_HELP}
   },
   positionals: [],
   async run(args) {
-    const { startMs, intervalMs } = readOptions(args);
+    const { sinceMs, intervalMs } = readOptions(args);
     const store = await openServerDatabase(args);
     try {
-      const feed = new AttemptFeed(store.db, await readFilter(store, args), startMs);
+      const filter = await readFilter(store, args);
+      let feed: AttemptFeed;
+      if (sinceMs !== undefined) {
+        feed = new AttemptFeed(store.db, filter, sinceMs);
+      } else {
+        // Marks the attempts of the last LOOKBACK_MS as printed instead of starting at this
+        // machine's clock, so a worker whose clock is a few seconds behind is not missed.
+        feed = new AttemptFeed(store.db, filter, Date.now() - LOOKBACK_MS);
+        await feed.poll();
+      }
       await follow(feed, intervalMs, flagOption(args, 'json'));
       return ExitCode.ok;
     } finally {
