@@ -45,7 +45,7 @@ function filterQuery(args: ParsedArgs): Record<string, string | undefined> {
 
 export const messagesCommand: Command = {
   name: 'messages',
-  summary: 'List messages of an application, or of one endpoint with their status.',
+  summary: 'List messages of an application, or of one endpoint with status.',
   help: `Usage: hookline messages APP [options]
 
 Lists the messages of application APP (its id or uid), newest first. With --endpoint, lists
