@@ -190,6 +190,25 @@ describe('hookline verify', () => {
     assert.match(stale.stdout, /timestamp_too_old/);
   });
 
+  it('builds the twilio URL from Host and target', async () => {
+    const { createHmac } = await import('node:crypto');
+    const url = 'https://hooks.example.test/in/src_1?x=1';
+    const body = 'From=%2B15550001&Body=hi';
+    // Twilio signs the URL followed by each form parameter's name and value, sorted by name.
+    const signature = createHmac('sha1', 'twilio-token').update(`${url}BodyhiFrom+15550001`).digest('base64');
+    const capture =
+      'POST /in/src_1?x=1 HTTP/1.1\r\nHost: hooks.example.test\r\n' +
+      `Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: ${signature}\r\n\r\n${body}`;
+    const file = saveFile(capture);
+    const derived = await runCli(['verify', file, '--provider', 'twilio', '--secret', 'twilio-token']);
+    assert.equal(derived.code, 0, derived.stdout + derived.stderr);
+
+    const elsewhere = await runCli(['verify', file, '--provider', 'twilio', '--secret', 'twilio-token',
+      '--request-url', 'https://other.example.test/in/src_1?x=1']);
+    assert.equal(elsewhere.code, 6);
+    assert.match(elsewhere.stdout, /signature_mismatch/);
+  });
+
   it('rejects bad usage and missing files', async () => {
     const file = saveRequest({});
     const cases: Array<[string[], number, RegExp]> = [
