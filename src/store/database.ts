@@ -130,7 +130,7 @@ async function preparePostgres(store: Store, schema: string | null): Promise<voi
   });
 }
 
-/** Opens the database named by `url` and applies pending migrations unless told not to. */
+/** Opens the database named by `url` and applies pending migrations unless `migrate` is false. */
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
   const migrate = options.migrate ?? true;
   if (url.startsWith('sqlite:')) {
