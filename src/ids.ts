@@ -69,3 +69,13 @@ export function idTimestamp(id: string): number | null {
   }
   return Number(value >> BigInt(RANDOM_BYTES * 8));
 }
+
+/**
+ * Returns the smallest id that `newId` can create at `millis`, so `id > firstIdAt(...)` selects
+ * the rows created from that millisecond on through the primary key index.
+ */
+export function firstIdAt(prefix: IdPrefix, millis: number): string {
+  const time = Buffer.alloc(6);
+  time.writeUIntBE(Math.max(0, Math.floor(millis)), 0, 6);
+  return `${prefix}_${encodeBase62(Buffer.concat([time, Buffer.alloc(RANDOM_BYTES)]))}`;
+}

@@ -25,6 +25,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** Receives errors of PostgreSQL connections outside a query, such as a server restart. */
   onConnectionError?: (error: Error) => void;
+  /** Applies pending migrations; true by default. Tools that only read or add rows skip it. */
+  migrate?: boolean;
 }
 
 /** Session-level advisory lock that serializes schema setup across processes. */
@@ -128,18 +130,19 @@ async function preparePostgres(store: Store, schema: string | null): Promise<voi
   });
 }
 
-/** Opens the database named by `url` and applies pending migrations. */
+/** Opens the database named by `url` and applies pending migrations unless `migrate` is false. */
 export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
+  const migrate = options.migrate ?? true;
   if (url.startsWith('sqlite:')) {
     const store = openSqlite(url);
-    await migrateToLatest(store.db as Kysely<unknown>);
+    if (migrate) await migrateToLatest(store.db as Kysely<unknown>);
     return store;
   }
 
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const store = openPostgres(url, options);
     try {
-      await preparePostgres(store, parsePostgresUrl(url).schema);
+      if (migrate) await preparePostgres(store, parsePostgresUrl(url).schema);
     } catch (error) {
       await store.close();
       throw error;

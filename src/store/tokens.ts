@@ -9,6 +9,8 @@ const TOKEN_LOCK_ID = 7_041_226_312;
 /** The name of the token row that mirrors HOOKLINE_ADMIN_TOKEN. */
 const ENV_TOKEN_NAME = 'HOOKLINE_ADMIN_TOKEN';
 const GENERATED_TOKEN_NAME = 'generated at first start';
+/** Names that `ensureAdminToken` manages; a token created under one could be deleted at start. */
+export const RESERVED_TOKEN_NAMES: readonly string[] = [ENV_TOKEN_NAME, GENERATED_TOKEN_NAME];
 
 /** Tokens are stored as SHA-256 digests: they are long and random, so no salt is needed. */
 export function hashToken(token: string): string {
