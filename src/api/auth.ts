@@ -6,6 +6,7 @@ import type { Database } from '../store/schema.js';
 import { findToken, type TokenScope } from '../store/tokens.js';
 import { enforceTokenScope } from './token-scope.js';
 import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
+import { DOCUMENT_ROUTE, REFERENCE_ROUTE } from './openapi/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,8 +17,21 @@ declare module 'fastify' {
   }
 }
 
-/** Routes served without a token. Inbound requests are authenticated by their signature. */
-const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping', RECEIVE_ROUTE]);
+/**
+ * Routes served without a token. Inbound requests are authenticated by their signature; the
+ * API description and its reference page contain no data.
+ */
+const PUBLIC_PATHS = new Set([
+  '/api/v1/health',
+  '/api/v1/health/ping',
+  RECEIVE_ROUTE,
+  DOCUMENT_ROUTE,
+  REFERENCE_ROUTE,
+]);
+
+export function isPublicRoute(url: string): boolean {
+  return PUBLIC_PATHS.has(url);
+}
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
