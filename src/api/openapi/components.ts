@@ -198,7 +198,13 @@ const OUTPUTS: Record<string, JsonSchema> = {
     { sourceId: string, rejections: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Rejected requests by reason.' } },
     'Counts of the requests a source rejected.',
   ),
-  OpenApiDocument: { type: 'object', required: ['openapi', 'info', 'paths'], description: 'An OpenAPI 3.1 document.' },
+  OpenApiDocument: {
+    type: 'object',
+    description: 'An OpenAPI 3.1 document.',
+    required: ['openapi', 'info', 'paths'],
+    properties: { openapi: string, info: { type: 'object' }, paths: { type: 'object' } },
+    additionalProperties: true,
+  },
 };
 
 /** Request bodies, by component name; route schemas use these same objects. */

@@ -1,5 +1,5 @@
 import { applicationIn, applicationPatch, eventTypeIn, eventTypePatch, eventTypeUpdate } from '../../schemas.js';
-import { conflict, json, noContent, notFound, pageParameters, pathParams, query, withContent } from '../common.js';
+import { conflict, httpError, json, noContent, notFound, pageParameters, pathParams, query, withContent } from '../common.js';
 import type { RouteSchema } from '../route-schema.js';
 
 const APPLICATION = ['Application'];
@@ -45,6 +45,7 @@ export const applicationSchemas = {
     response: {
       200: json('The replaced application.', 'ApplicationOut'),
       201: json('The application, created with the path\'s uid.', 'ApplicationOut'),
+      404: httpError('An app portal token named another application (`not_found`).'),
       409: conflict,
     },
   },
