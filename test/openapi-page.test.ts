@@ -74,6 +74,9 @@ describe('openapi reference page', () => {
         for (const parameter of operation.parameters ?? []) {
           assert.ok(article.includes(`<code>${escapeHtml(parameter.name)}</code>`), `${method} ${path} omits ${parameter.name}`);
         }
+        if ((operation as { requestBody?: unknown }).requestBody) {
+          assert.ok(article.includes('<caption>Body fields</caption>'), `${method} ${path} shows no body fields`);
+        }
         for (const status of Object.keys(operation.responses)) {
           assert.ok(article.includes(`<dt>${status}</dt>`), `${method} ${path} omits response ${status}`);
         }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JsonSchema } from './route-schema.js';
-import { anchor, constraintText, escapeHtml, fieldsTable, typeLabel } from './schema-text.js';
+import { anchor, details, escapeHtml, fieldsTable, prose, typeLabel } from './schema-text.js';
 
 /**
  * The API reference as one HTML page, rendered on the server from the OpenAPI document. It
@@ -23,6 +23,8 @@ h3 { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0; }
 caption { text-align: left; font-weight: bold; }
 th, td { border: 1px solid #b0b0b0; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+.rules { color: #4a4a4a; }
+dt { font-weight: bold; }
 @media (max-width: 40rem) {
   table, thead, tbody, tr, th, td, caption { display: block; }
   thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -65,12 +67,11 @@ function methodBadge(method: string): string {
 function parameterTable(parameters: Operation['parameters']): string {
   if (!parameters || parameters.length === 0) return '';
   const rows = parameters.map((parameter) => {
-    const details = [parameter.description ? escapeHtml(String(parameter.description)) : '', constraintText(parameter.schema)];
     return (
       `<tr><th scope="row"><code>${escapeHtml(parameter.name)}</code></th><td data-label="In">${parameter.in}</td>` +
       `<td data-label="Type">${typeLabel(parameter.schema)}</td>` +
       `<td data-label="Required">${parameter.required ? 'yes' : 'no'}</td>` +
-      `<td data-label="Details">${details.filter((part) => part !== '').join('. ')}</td></tr>`
+      `<td data-label="Details">${details(parameter.schema, parameter.description)}</td></tr>`
     );
   });
   return (
@@ -80,33 +81,37 @@ function parameterTable(parameters: Operation['parameters']): string {
   );
 }
 
-function requestBody(body: Operation['requestBody']): string {
+/** Shows the body's fields in place, so the common case needs no jump to the schema list. */
+function requestBody(body: Operation['requestBody'], schemas: Record<string, JsonSchema>): string {
   const schema = body?.content['application/json']?.schema;
   if (!schema) return '';
   const required = body!.required ? 'required' : 'optional';
-  return `<p>Request body (JSON, ${required}): ${typeLabel(schema)}</p>`;
+  const name = typeof schema.$ref === 'string' ? schema.$ref.replace('#/components/schemas/', '') : undefined;
+  const target = name === undefined ? schema : schemas[name];
+  const table = target ? fieldsTable(target, 'Body fields') : '';
+  return `<h4>Request body</h4><p>JSON, ${required}: ${typeLabel(schema)}.</p>${table}`;
 }
 
 function responseList(responses: Operation['responses']): string {
   const items = Object.entries(responses).map(([status, response]) => {
     const schema = response.content?.['application/json']?.schema;
     const body = schema ? ` Body: ${typeLabel(schema)}.` : '';
-    return `<dt>${escapeHtml(status)}</dt><dd>${escapeHtml(response.description)}${body}</dd>`;
+    return `<dt>${escapeHtml(status)}</dt><dd>${prose(response.description)}${body}</dd>`;
   });
   return `<h4>Responses</h4><dl>${items.join('')}</dl>`;
 }
 
-function operationArticle({ method, path, operation }: Entry): string {
+function operationArticle({ method, path, operation }: Entry, schemas: Record<string, JsonSchema>): string {
   const id = anchor('op', operation.operationId);
   const access = operation.security?.length === 0 ? '<p>Needs no token.</p>' : '';
   return (
     `<article id="${id}" aria-labelledby="${id}-title"><h3 id="${id}-title">${methodBadge(method)} ` +
     `<code>${escapeHtml(path)}</code></h3><p>${escapeHtml(operation.summary)}. ` +
     `Operation id <code>${escapeHtml(operation.operationId)}</code>.</p>` +
-    (operation.description ? `<p>${escapeHtml(operation.description)}</p>` : '') +
+    (operation.description ? `<p>${prose(operation.description)}</p>` : '') +
     access +
     parameterTable(operation.parameters) +
-    requestBody(operation.requestBody) +
+    requestBody(operation.requestBody, schemas) +
     responseList(operation.responses) +
     '</article>'
   );
@@ -141,7 +146,7 @@ function schemaSection(document: JsonSchema): string {
   const schemas = (document.components as { schemas: Record<string, JsonSchema> }).schemas;
   const articles = Object.entries(schemas).map(([name, schema]) => {
     const id = anchor('schema', name);
-    const description = schema.description ? `<p>${escapeHtml(String(schema.description))}</p>` : '';
+    const description = schema.description ? `<p>${prose(String(schema.description))}</p>` : '';
     return `<article id="${id}"><h3>${escapeHtml(name)}</h3>${description}${fieldsTable(schema, `Fields of ${name}`)}</article>`;
   });
   return `<section aria-labelledby="schemas"><h2 id="schemas">Schemas</h2>${articles.join('')}</section>`;
@@ -151,10 +156,11 @@ function schemaSection(document: JsonSchema): string {
 export function renderReferencePage(document: JsonSchema, documentUrl: string): string {
   const info = document.info as { title: string; version: string; description: string };
   const groups = groupByTag(document);
+  const schemas = (document.components as { schemas: Record<string, JsonSchema> }).schemas;
   const sections = [...groups].map(
     ([tag, entries]) =>
       `<section aria-labelledby="${anchor('tag', tag)}"><h2 id="${anchor('tag', tag)}">${escapeHtml(tag)}</h2>` +
-      `${entries.map(operationArticle).join('')}</section>`,
+      `${entries.map((entry) => operationArticle(entry, schemas)).join('')}</section>`,
   );
   return (
     '<!doctype html><html lang="en"><head><meta charset="utf-8">' +

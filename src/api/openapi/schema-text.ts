@@ -38,47 +38,60 @@ function singleType(type: string, schema: JsonSchema): string {
   return type;
 }
 
-const CONSTRAINTS: [string, string][] = [
-  ['minLength', 'at least {} characters'],
-  ['maxLength', 'at most {} characters'],
-  ['minimum', 'at least {}'],
-  ['maximum', 'at most {}'],
-  ['maxItems', 'at most {} items'],
-  ['maxProperties', 'at most {} entries'],
-  ['pattern', 'matches {}'],
-  ['default', 'default {}'],
-];
+function code(value: unknown): string {
+  return `<code>${escapeHtml(typeof value === 'string' ? value : JSON.stringify(value))}</code>`;
+}
 
-/** Lists the constraints of a value, such as `at most 256 characters; matches ^[a-z]+$`. */
+/** Escapes text and shows its `backticked` parts as code, the one markup descriptions use. */
+export function prose(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
+function range(low: unknown, high: unknown, unit: string): string | undefined {
+  if (low !== undefined && high !== undefined) return `${code(low)} to ${code(high)}${unit}`;
+  if (low !== undefined) return `at least ${code(low)}${unit}`;
+  if (high !== undefined) return `at most ${code(high)}${unit}`;
+  return undefined;
+}
+
+/** Lists the constraints of a value, such as `1 to 256 characters; matches ^[a-z]+$`. */
 export function constraintText(schema: JsonSchema | undefined): string {
   if (!schema) return '';
-  const parts: string[] = [];
-  for (const [keyword, text] of CONSTRAINTS) {
-    if (schema[keyword] === undefined) continue;
-    const value = keyword === 'default' ? JSON.stringify(schema[keyword]) : String(schema[keyword]);
-    parts.push(text.replace('{}', `<code>${escapeHtml(value)}</code>`));
-  }
-  if (Array.isArray(schema.enum)) {
-    parts.push(`one of ${schema.enum.map((value) => `<code>${escapeHtml(JSON.stringify(value))}</code>`).join(', ')}`);
-  }
-  if (schema.uniqueItems === true) parts.push('no repeated items');
-  return parts.join('; ');
+  const parts = [
+    range(schema.minLength, schema.maxLength, ' characters'),
+    range(schema.minimum, schema.maximum, ''),
+    range(undefined, schema.maxItems, ' items'),
+    range(undefined, schema.maxProperties, ' entries'),
+    schema.pattern !== undefined ? `matches ${code(schema.pattern)}` : undefined,
+    Array.isArray(schema.enum) ? `one of ${schema.enum.map(code).join(', ')}` : undefined,
+    schema.uniqueItems === true ? 'no repeated items' : undefined,
+    schema.default !== undefined ? `default ${code(JSON.stringify(schema.default))}` : undefined,
+  ];
+  return parts.filter((part) => part !== undefined).join('; ');
+}
+
+/** Joins a description and the constraints of a value into one cell of text. */
+export function details(schema: JsonSchema | undefined, description: unknown): string {
+  const constraints = constraintText(schema);
+  const text = typeof description === 'string' ? prose(description) : '';
+  if (!constraints) return text;
+  return text ? `${text} <span class="rules">(${constraints})</span>` : constraints;
 }
 
 /** Renders the fields of an object schema as a table, or its type when it has no fields. */
 export function fieldsTable(schema: JsonSchema, caption: string): string {
   const properties = schema.properties as Record<string, JsonSchema> | undefined;
   if (!properties || Object.keys(properties).length === 0) {
-    return `<p>${escapeHtml(caption)}: ${typeLabel(schema)}${describe(schema)}</p>`;
+    const constraints = constraintText(schema);
+    return `<p>${escapeHtml(caption)}: ${typeLabel(schema)}${constraints ? ` (${constraints})` : ''}</p>`;
   }
   const required = new Set((schema.required ?? []) as string[]);
   const rows = Object.entries(properties).map(([name, property]) => {
-    const details = [property.description ? escapeHtml(String(property.description)) : '', constraintText(property)];
     return (
       `<tr><th scope="row"><code>${escapeHtml(name)}</code></th>` +
       `<td data-label="Type">${typeLabel(property)}</td>` +
       `<td data-label="Required">${required.has(name) ? 'yes' : 'no'}</td>` +
-      `<td data-label="Details">${details.filter((part) => part !== '').join('. ')}</td></tr>`
+      `<td data-label="Details">${details(property, property.description)}</td></tr>`
     );
   });
   return (
@@ -86,9 +99,4 @@ export function fieldsTable(schema: JsonSchema, caption: string): string {
     '<thead><tr><th scope="col">Field</th><th scope="col">Type</th><th scope="col">Required</th>' +
     `<th scope="col">Details</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
   );
-}
-
-function describe(schema: JsonSchema): string {
-  const constraints = constraintText(schema);
-  return constraints ? ` (${constraints})` : '';
 }
