@@ -7,8 +7,8 @@ import { startReceiver, type Receiver } from './support/receiver.js';
 
 /**
  * Makes real calls and checks each response body against the schema the OpenAPI document
- * gives for its status. Undeclared response fields fail too, so the document cannot fall
- * behind what the handlers return.
+ * gives for its status. Undeclared response fields fail too, so the document cannot drift
+ * from what the handlers return.
  */
 
 interface CallOptions {
@@ -96,17 +96,17 @@ describe('openapi responses', () => {
       body: { url: receiver.url, uid: 'main', filterTypes: ['invoice.paid'], headers: { 'x-tenant': 'acme' } },
     });
     assert.equal(endpoint.status, 201);
-    const ep = ['acme', 'main'];
+    const endpointIds = ['acme', 'main'];
     await call('GET', '/api/v1/app/{app_id}/endpoint', ['acme']);
-    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}', ep);
-    await call('PATCH', '/api/v1/app/{app_id}/endpoint/{endpoint_id}', ep, { body: { description: 'patched' } });
-    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/secret', ep);
-    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', ep);
-    await call('PUT', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', ep, { body: { headers: { 'x-api-key': 'k' } } });
-    await call('PATCH', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', ep, { body: { headers: { 'x-b': 'b' } } });
-    const headers = await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', ep);
+    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}', endpointIds);
+    await call('PATCH', '/api/v1/app/{app_id}/endpoint/{endpoint_id}', endpointIds, { body: { description: 'patched' } });
+    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/secret', endpointIds);
+    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', endpointIds);
+    await call('PUT', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', endpointIds, { body: { headers: { 'x-api-key': 'k' } } });
+    await call('PATCH', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', endpointIds, { body: { headers: { 'x-b': 'b' } } });
+    const headers = await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/headers', endpointIds);
     assert.deepEqual(headers.json.sensitive, ['x-api-key']);
-    await call('POST', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/secret/rotate', ep, { body: {} });
+    await call('POST', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/secret/rotate', endpointIds, { body: {} });
 
     const message = await call('POST', '/api/v1/app/{app_id}/msg', ['acme'], {
       body: { eventType: 'invoice.paid', eventId: 'evt-1', payload: { invoice: 'in_1' }, channels: ['billing'], tags: ['t'] },
@@ -114,18 +114,18 @@ describe('openapi responses', () => {
     assert.equal(message.status, 202);
     const messageId = message.json.id as string;
     await eventually(async () => (await call('GET', '/api/v1/app/{app_id}/attempt/msg/{msg_id}', ['acme', messageId])).json.data[0], 10_000, 'an attempt');
-    const attempts = await call('GET', '/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}', ep, { query: 'status=0' });
+    const attempts = await call('GET', '/api/v1/app/{app_id}/attempt/endpoint/{endpoint_id}', endpointIds, { query: 'status=0' });
     const attemptId = attempts.json.data[0].id as string;
     await call('GET', '/api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}', ['acme', messageId, attemptId]);
     await call('GET', '/api/v1/app/{app_id}/msg', ['acme'], { query: 'event_types=invoice.paid&with_content=false' });
     await call('GET', '/api/v1/app/{app_id}/msg/{msg_id}', ['acme', 'evt-1']);
-    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg', ep);
+    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg', endpointIds);
     await call('GET', '/api/v1/app/{app_id}/msg/{msg_id}/endpoint', ['acme', messageId]);
-    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/stats', ep);
+    await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/stats', endpointIds);
     assert.equal((await call('POST', '/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend', ['acme', messageId, 'main'])).status, 202);
-    await call('POST', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example', ep, { body: { eventType: 'invoice.paid' } });
+    await call('POST', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example', endpointIds, { body: { eventType: 'invoice.paid' } });
 
-    const task = await call('POST', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/recover', ep, { body: { since: new Date(0).toISOString() } });
+    const task = await call('POST', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/recover', endpointIds, { body: { since: new Date(0).toISOString() } });
     assert.equal(task.status, 202);
     await call('GET', '/api/v1/background-task', []);
     await call('GET', '/api/v1/background-task/{task_id}', [task.json.id as string]);
@@ -134,7 +134,7 @@ describe('openapi responses', () => {
     await call('DELETE', '/api/v1/app/{app_id}/msg/{msg_id}/content', ['acme', messageId]);
     const portal = await call('POST', '/api/v1/auth/app-portal-access/{app_id}', ['acme'], { body: { expiry: 3600 } });
     assert.equal((await call('POST', '/api/v1/auth/logout', [], { token: portal.json.token as string })).status, 204);
-    assert.equal((await call('DELETE', '/api/v1/app/{app_id}/endpoint/{endpoint_id}', ep)).status, 204);
+    assert.equal((await call('DELETE', '/api/v1/app/{app_id}/endpoint/{endpoint_id}', endpointIds)).status, 204);
   });
 
   it('matches the inbound source routes', async () => {
@@ -158,14 +158,14 @@ describe('openapi responses', () => {
 
     const destination = await call('POST', '/ingest/api/v1/source/{source_id}/endpoint', [sourceId], { body: { url: receiver.url } });
     assert.equal(destination.status, 201);
-    const dest = [sourceId, destination.json.id as string];
+    const destinationIds = [sourceId, destination.json.id as string];
     await call('GET', '/ingest/api/v1/source/{source_id}/endpoint', [sourceId]);
-    await call('GET', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}', dest);
-    await call('PUT', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}', dest, { body: { url: receiver.url, description: 'd' } });
-    await call('GET', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}/secret', dest);
-    await call('PUT', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}/headers', dest, { body: { headers: { 'x-a': '1' } } });
-    await call('GET', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}/headers', dest);
-    await call('DELETE', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}', dest);
+    await call('GET', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}', destinationIds);
+    await call('PUT', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}', destinationIds, { body: { url: receiver.url, description: 'd' } });
+    await call('GET', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}/secret', destinationIds);
+    await call('PUT', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}/headers', destinationIds, { body: { headers: { 'x-a': '1' } } });
+    await call('GET', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}/headers', destinationIds);
+    await call('DELETE', '/ingest/api/v1/source/{source_id}/endpoint/{endpoint_id}', destinationIds);
     assert.equal((await call('DELETE', '/ingest/api/v1/source/{source_id}', [sourceId])).status, 204);
   });
 

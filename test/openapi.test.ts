@@ -9,7 +9,7 @@ import { readReference } from './support/svix-reference.js';
 /** Checks the structure of GET /api/v1/openapi.json against the routes the server serves. */
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-/** PUT routes that create the object their path names, so they never answer 404. */
+/** PUT routes that create the object their path names, so they never return 404. */
 const CREATED_FROM_PATH = new Set(['PUT /api/v1/event-type/{event_type_name}']);
 /** API routes left out of the document on purpose: the HTML rendering of the document. */
 const HIDDEN = new Set(['GET /api/v1/docs']);
@@ -115,8 +115,8 @@ describe('openapi document', () => {
 
   it('gives each operation a summary, tags and responses', () => {
     for (const { key, path, operation } of operations(document)) {
-      assert.ok(operation.summary && operation.summary.length > 3, `${key} has no summary`);
-      assert.ok(operation.tags && operation.tags.length > 0, `${key} has no tags`);
+      assert.ok((operation.summary ?? '').length > 3, `${key} has no summary`);
+      assert.ok((operation.tags ?? []).length > 0, `${key} has no tags`);
       const statuses = Object.keys(operation.responses);
       assert.ok(statuses.some((status) => /^2\d\d$/.test(status)), `${key} documents no success response`);
       assert.ok(statuses.some((status) => /^([45]\d\d|default)$/.test(status)), `${key} documents no error response`);

@@ -66,7 +66,9 @@ const eventTypeFields = {
   schemas: {
     type: ['object', 'null'],
     additionalProperties: { type: 'object' },
-    description: 'JSON Schemas of the payload by version, such as `{ "1": {...} }`. With HOOKLINE_VALIDATE_PAYLOADS=true, payloads must match the highest version.',
+    description:
+      'JSON Schemas of the payload by version, such as `{ "1": {...} }`. With ' +
+      'HOOKLINE_VALIDATE_PAYLOADS=true, payloads must match the highest version.',
   },
 };
 
@@ -88,7 +90,12 @@ export const eventTypePatch = { type: 'object', properties: eventTypeFields };
 const endpointSecret = { type: ['string', 'null'], pattern: '^(whsec_|whsk_)?[a-zA-Z0-9+/=]{32,100}$' };
 
 const endpointFields = {
-  url: { type: 'string', minLength: 1, maxLength: 2048, description: 'An absolute http or https URL without credentials.' },
+  url: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 2048,
+    description: 'An absolute http or https URL without credentials.',
+  },
   description: { type: 'string', maxLength: 4096 },
   uid,
   version: { type: ['integer', 'null'], minimum: 1 },
@@ -96,7 +103,10 @@ const endpointFields = {
   filterTypes: { ...eventTypeList, description: 'Only these event types are delivered; they must exist. Null means all.' },
   // Older Svix servers call the same filter `eventTypes`.
   eventTypes: { ...eventTypeList, description: 'The older name of `filterTypes`.' },
-  channels: { ...channelList(10), description: 'Only messages on one of these channels are delivered. Null means all.' },
+  channels: {
+    ...channelList(10),
+    description: 'Only messages on one of these channels are delivered. Null means all.',
+  },
   rateLimit: storedRate,
   throttleRate,
   metadata,
@@ -127,8 +137,17 @@ export const messageIn = {
     payload: { type: 'object', description: 'Delivered byte for byte as written in the request.' },
     channels: channelList(5),
     tags: { type: ['array', 'null'], maxItems: 5, items: { type: 'string', maxLength: 128 } },
-    payloadRetentionPeriod: { type: ['integer', 'null'], minimum: 1, maximum: 90, description: 'Days the payload is kept; default 90.' },
-    payloadRetentionHours: { type: ['integer', 'null'], minimum: 1, description: 'Hours the payload is kept, instead of days.' },
+    payloadRetentionPeriod: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      maximum: 90,
+      description: 'Days the payload is kept; default 90.',
+    },
+    payloadRetentionHours: {
+      type: ['integer', 'null'],
+      minimum: 1,
+      description: 'Hours the payload is kept, instead of days.',
+    },
     application: {
       anyOf: [applicationIn, { type: 'null' }],
       description: 'Creates the application, with the path\'s uid, when it does not exist.',
@@ -182,7 +201,12 @@ export const appPortalAccessIn = {
   type: 'object',
   properties: {
     application: { anyOf: [applicationIn, { type: 'null' }] },
-    expiry: { type: ['integer', 'null'], minimum: 3600, maximum: 604800, description: 'Token lifetime in seconds; default 7 days.' },
+    expiry: {
+      type: ['integer', 'null'],
+      minimum: 3600,
+      maximum: 604800,
+      description: 'Token lifetime in seconds; default 7 days.',
+    },
     featureFlags: { type: 'array', uniqueItems: true, items: eventTypeName },
     capabilities: { type: ['array', 'null'], items: { type: 'string' } },
     readOnly: { type: ['boolean', 'null'], description: 'The token may only send GET requests.' },

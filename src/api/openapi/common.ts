@@ -66,7 +66,11 @@ const ITERATOR: JsonSchema = {
 export function pageParameters(ordered: boolean): Record<string, JsonSchema> {
   const parameters: Record<string, JsonSchema> = { limit: LIMIT, iterator: ITERATOR };
   if (ordered) {
-    parameters.order = { type: 'string', enum: ['ascending', 'descending'], description: 'The sort order by creation time.' };
+    parameters.order = {
+      type: 'string',
+      enum: ['ascending', 'descending'],
+      description: 'The sort order by creation time.',
+    };
   }
   return parameters;
 }
@@ -74,10 +78,16 @@ export function pageParameters(ordered: boolean): Record<string, JsonSchema> {
 export const withContent = (fallback: boolean): JsonSchema => ({
   type: 'boolean',
   default: fallback,
-  description: fallback ? 'Set to false to leave payloads out (returned as `{}`).' : 'Set to true to include each schema.',
+  description: fallback
+    ? 'Set to false to leave payloads out (returned as `{}`).'
+    : 'Set to true to include each schema.',
 });
 
-export const dateTime = (description: string): JsonSchema => ({ type: 'string', format: 'date-time', description });
+export const dateTime = (description: string): JsonSchema => ({
+  type: 'string',
+  format: 'date-time',
+  description,
+});
 
 /** The filters shared by message listings. */
 export const MESSAGE_FILTERS: Record<string, JsonSchema> = {
@@ -86,7 +96,12 @@ export const MESSAGE_FILTERS: Record<string, JsonSchema> = {
     items: { type: 'string', maxLength: 256, pattern: NAME_PATTERN },
     description: 'Only messages of these event types; repeat the parameter or separate names with commas.',
   },
-  channel: { type: 'string', maxLength: 256, pattern: NAME_PATTERN, description: 'Only messages sent on this channel.' },
+  channel: {
+    type: 'string',
+    maxLength: 256,
+    pattern: NAME_PATTERN,
+    description: 'Only messages sent on this channel.',
+  },
   before: dateTime('Only messages created before this time.'),
   after: dateTime('Only messages created after this time.'),
 };

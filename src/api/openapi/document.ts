@@ -30,7 +30,9 @@ export function toOpenApiPath(url: string): string {
   return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-const componentNames = new Map<unknown, string>(Object.entries(COMPONENTS).map(([name, schema]) => [schema, name]));
+const componentNames = new Map<unknown, string>(
+  Object.entries(COMPONENTS).map(([name, schema]) => [schema, name]),
+);
 
 /** Copies a schema, replacing every object that is a component (a request body) with its $ref. */
 function withRefs(schema: unknown, root = true): unknown {
@@ -53,11 +55,16 @@ function parameters(location: 'path' | 'query', schema: JsonSchema | undefined):
   });
 }
 
+const UNEXPECTED = httpError(
+  'An unexpected error (`internal_error`) or an unreachable database (`database_unavailable`).',
+);
+
 const IDEMPOTENCY_KEY: Operation = {
   name: 'idempotency-key',
   in: 'header',
   required: false,
-  description: 'Runs the request once: a repeat with the same key within 24 hours gets the first response again.',
+  description:
+    'Runs the request once: a repeat with the same key within 24 hours gets the first response again.',
   schema: { type: 'string', maxLength: 256 },
 };
 
@@ -68,7 +75,11 @@ function response(entry: ResponseSchema): Operation {
 }
 
 /** Responses every route of its kind can return, unless the route schema names them itself. */
-function sharedResponses(route: DocumentedRoute, schema: RouteSchema, isPublic: boolean): Record<string, ResponseSchema> {
+function sharedResponses(
+  route: DocumentedRoute,
+  schema: RouteSchema,
+  isPublic: boolean,
+): Record<string, ResponseSchema> {
   const shared: Record<string, ResponseSchema> = {};
   if (!isPublic) {
     shared[401] = httpError('The token is missing, invalid or expired (`authentication_failed`).');
@@ -98,13 +109,13 @@ function operation(route: DocumentedRoute, schema: RouteSchema, isPublic: boolea
   const entries = { ...sharedResponses(route, schema, isPublic), ...schema.response };
   const responses: Record<string, Operation> = {};
   for (const status of Object.keys(entries).sort()) responses[status] = response(entries[status]!);
-  responses.default = response(httpError('An unexpected error (`internal_error`) or an unreachable database (`database_unavailable`).'));
+  responses.default = response(UNEXPECTED);
   op.responses = responses;
   if (isPublic) op.security = [];
   return op;
 }
 
-/** A route with no schema still appears, marked, so the document never hides that it exists. */
+/** Describes a route that has no schema, so the document still lists it, marked undocumented. */
 function undocumented(route: DocumentedRoute): RouteSchema {
   return {
     summary: `${route.method} ${route.url} (undocumented)`,
@@ -129,7 +140,8 @@ export function buildDocument(routes: DocumentedRoute[], options: DocumentOption
     info: {
       title: 'Hookline API',
       version: options.version,
-      description: 'Sends signed webhooks with retries and receives them safely. Compatible with the Svix server API.',
+      description:
+        'Sends signed webhooks with retries and receives them safely. Compatible with the Svix server API.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: options.serverUrl }],
@@ -137,7 +149,9 @@ export function buildDocument(routes: DocumentedRoute[], options: DocumentOption
     tags: tagList(paths),
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token or an app portal token.' } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API token or an app portal token.' },
+      },
       schemas: Object.fromEntries(Object.entries(COMPONENTS).map(([name, schema]) => [name, withRefs(schema)])),
     },
   };

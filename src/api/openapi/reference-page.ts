@@ -68,7 +68,8 @@ function parameterTable(parameters: Operation['parameters']): string {
   if (!parameters || parameters.length === 0) return '';
   const rows = parameters.map((parameter) => {
     return (
-      `<tr><th scope="row"><code>${escapeHtml(parameter.name)}</code></th><td data-label="In">${parameter.in}</td>` +
+      `<tr><th scope="row"><code>${escapeHtml(parameter.name)}</code></th>` +
+      `<td data-label="In">${parameter.in}</td>` +
       `<td data-label="Type">${typeLabel(parameter.schema)}</td>` +
       `<td data-label="Required">${parameter.required ? 'yes' : 'no'}</td>` +
       `<td data-label="Details">${details(parameter.schema, parameter.description)}</td></tr>`
@@ -134,12 +135,14 @@ function index(groups: Map<string, Entry[]>): string {
   const sections = [...groups].map(([tag, entries]) => {
     const links = entries.map(
       ({ method, path, operation }) =>
-        `<li><a href="#${anchor('op', operation.operationId)}">${methodBadge(method)} <code>${escapeHtml(path)}</code></a> ` +
+        `<li><a href="#${anchor('op', operation.operationId)}">` +
+        `${methodBadge(method)} <code>${escapeHtml(path)}</code></a> ` +
         `${escapeHtml(operation.summary)}</li>`,
     );
     return `<h3><a href="#${anchor('tag', tag)}">${escapeHtml(tag)}</a></h3><ul>${links.join('')}</ul>`;
   });
-  return `<nav aria-labelledby="index"><h2 id="index">Contents</h2>${sections.join('')}<h3><a href="#schemas">Schemas</a></h3></nav>`;
+  const schemas = '<h3><a href="#schemas">Schemas</a></h3>';
+  return `<nav aria-labelledby="index"><h2 id="index">Contents</h2>${sections.join('')}${schemas}</nav>`;
 }
 
 function schemaSection(document: JsonSchema): string {
@@ -147,7 +150,8 @@ function schemaSection(document: JsonSchema): string {
   const articles = Object.entries(schemas).map(([name, schema]) => {
     const id = anchor('schema', name);
     const description = schema.description ? `<p>${prose(String(schema.description))}</p>` : '';
-    return `<article id="${id}"><h3>${escapeHtml(name)}</h3>${description}${fieldsTable(schema, `Fields of ${name}`)}</article>`;
+    const fields = fieldsTable(schema, `Fields of ${name}`);
+    return `<article id="${id}"><h3>${escapeHtml(name)}</h3>${description}${fields}</article>`;
   });
   return `<section aria-labelledby="schemas"><h2 id="schemas">Schemas</h2>${articles.join('')}</section>`;
 }
@@ -159,7 +163,8 @@ export function renderReferencePage(document: JsonSchema, documentUrl: string): 
   const schemas = (document.components as { schemas: Record<string, JsonSchema> }).schemas;
   const sections = [...groups].map(
     ([tag, entries]) =>
-      `<section aria-labelledby="${anchor('tag', tag)}"><h2 id="${anchor('tag', tag)}">${escapeHtml(tag)}</h2>` +
+      `<section aria-labelledby="${anchor('tag', tag)}">` +
+      `<h2 id="${anchor('tag', tag)}">${escapeHtml(tag)}</h2>` +
       `${entries.map((entry) => operationArticle(entry, schemas)).join('')}</section>`,
   );
   return (
@@ -167,8 +172,9 @@ export function renderReferencePage(document: JsonSchema, documentUrl: string): 
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${escapeHtml(info.title)} reference</title><style>${STYLE}</style></head><body>` +
     `<header><h1>${escapeHtml(info.title)} reference</h1><p>${escapeHtml(info.description)} Version ` +
-    `${escapeHtml(info.version)}. Send <code>Authorization: Bearer &lt;token&gt;</code> unless an operation says ` +
-    `otherwise. The same description as JSON: <a href="${escapeHtml(documentUrl)}">OpenAPI document</a>.</p></header>` +
+    `${escapeHtml(info.version)}. Send <code>Authorization: Bearer &lt;token&gt;</code> unless an ` +
+    'operation says otherwise. The same description as JSON: ' +
+    `<a href="${escapeHtml(documentUrl)}">OpenAPI document</a>.</p></header>` +
     `${index(groups)}<main>${sections.join('')}${schemaSection(document)}</main></body></html>`
   );
 }

@@ -27,10 +27,10 @@ export interface RouteSchema {
 const DOCUMENTATION_ONLY = new Set(['params', 'querystring', 'query', 'headers', 'response']);
 
 /**
- * Returns a copy of a route's schema without the parts Fastify would act on beyond the body:
- * a `querystring` or `params` schema would make Fastify validate and coerce them, and a
- * `response` schema would make it serialize through fast-json-stringify, which drops
- * undeclared properties. The original object is left as it is, for the document.
+ * Returns a copy of a route's schema with only the parts Fastify may act on, the body and the
+ * annotations. A `querystring` or `params` schema would make Fastify validate and coerce them.
+ * A `response` schema would make it serialize through fast-json-stringify, which drops
+ * undeclared properties. The original object is kept unchanged for the document.
  */
 export function compiledPart(schema: unknown): unknown {
   if (typeof schema !== 'object' || schema === null) return schema;

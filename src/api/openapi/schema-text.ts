@@ -5,7 +5,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** An anchor id built only from characters that need no escaping in a URL fragment. */
+/** Builds an anchor id from characters that need no escaping in a URL fragment. */
 export function anchor(prefix: string, name: string): string {
   return `${prefix}-${name.replace(/[^A-Za-z0-9_.-]/g, '-')}`;
 }

@@ -7,7 +7,7 @@ const HEALTH = ['Health'];
 export const healthSchemas = {
   get: {
     summary: 'Check health',
-    description: 'Checks that the database answers. Needs no token.',
+    description: 'Checks that the database responds. Needs no token.',
     tags: HEALTH,
     operationId: 'v1.health.get',
     response: {
@@ -16,8 +16,8 @@ export const healthSchemas = {
     },
   },
   ping: {
-    summary: 'Check that the server answers',
-    description: 'Answers without touching the database. Needs no token.',
+    summary: 'Check that the server responds',
+    description: 'Responds without querying the database. Needs no token.',
     tags: HEALTH,
     operationId: 'v1.health.ping',
     response: { 204: noContent('The server is up.') },
