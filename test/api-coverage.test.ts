@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { startHookline, type TestServer } from './support/hookline.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
+import { readReference } from './support/svix-reference.js';
 import { bodyFor, callRoute, createFixtures, deletionsLast, fillPath, type RouteFixtures } from './support/route-calls.js';
 
 /**
@@ -24,25 +22,6 @@ const UNDOCUMENTED_SUCCESS = new Map<string, number>([
   ['DELETE /api/v1/app/{app_id}/msg/{msg_id}/content', 204],
   ['DELETE /api/v1/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}/content', 204],
 ]);
-
-const REFERENCE_PATH = join('shared', 'reference', 'svix-openapi.json');
-
-/** Finds the reference beside the repository, looking upwards from this file. */
-function findReference(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, REFERENCE_PATH);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new Error(
-        `The Svix OpenAPI description was not found: expected ${REFERENCE_PATH} in a folder above ${fileURLToPath(import.meta.url)}. ` +
-          'Put the reference folder beside the repository to run this test.',
-      );
-    }
-    dir = parent;
-  }
-}
 
 interface Schema {
   $ref?: string;
@@ -67,7 +46,7 @@ interface ReferenceRoute {
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-const reference = JSON.parse(readFileSync(findReference(), 'utf8')) as Reference;
+const reference = readReference<Reference>();
 const routes: ReferenceRoute[] = Object.entries(reference.paths).flatMap(([template, item]) =>
   METHODS.filter((method) => item[method]).map((method) => ({ method: method.toUpperCase(), template, operation: item[method]! })),
 );

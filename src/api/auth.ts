@@ -7,6 +7,7 @@ import { findToken, type TokenScope } from '../store/tokens.js';
 import { enforceTokenScope } from './token-scope.js';
 import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
 import { METRICS_ROUTE } from '../metrics/route.js';
+import { DOCUMENT_ROUTE, REFERENCE_ROUTE } from './openapi/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,9 +20,21 @@ declare module 'fastify' {
 
 /**
  * Routes served without an API token. Inbound requests are authenticated by their signature,
- * and /metrics by HOOKLINE_METRICS_TOKEN when it is set.
+ * /metrics by HOOKLINE_METRICS_TOKEN when it is set, and the API description and its
+ * reference page contain no data.
  */
-const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping', RECEIVE_ROUTE, METRICS_ROUTE]);
+const PUBLIC_PATHS = new Set([
+  '/api/v1/health',
+  '/api/v1/health/ping',
+  RECEIVE_ROUTE,
+  METRICS_ROUTE,
+  DOCUMENT_ROUTE,
+  REFERENCE_ROUTE,
+]);
+
+export function isPublicRoute(url: string): boolean {
+  return PUBLIC_PATHS.has(url);
+}
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;

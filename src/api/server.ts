@@ -3,12 +3,13 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyReply,
+  type FastifySchema,
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { SecretCipher } from '../signing/secret-cipher.js';
 import type { SecretKind } from '../signing/standard-webhooks.js';
 import type { Store } from '../store/database.js';
-import { installAuth } from './auth.js';
+import { installAuth, isPublicRoute } from './auth.js';
 import type { UrlPolicy } from './endpoint-input.js';
 import type { EndpointEvents } from '../operational/operational-webhooks.js';
 import { installErrorHandlers } from './error-handler.js';
@@ -33,6 +34,9 @@ import { portalAccessRoutes } from './routes/portal-access.js';
 import { recoveryRoutes } from './routes/recovery.js';
 import type { ApiMetrics, HooklineMetrics } from '../metrics/metrics.js';
 import { metricsRoutes } from '../metrics/route.js';
+import { isApiRoute } from './openapi/document.js';
+import { descriptionRoutes } from './openapi/routes.js';
+import { compiledPart, type RouteSchema } from './openapi/route-schema.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -80,6 +84,8 @@ export interface ApiOptions extends RouteContext {
 export interface RouteEntry {
   method: string;
   url: string;
+  /** The route's schema as registered, which the OpenAPI document is built from. */
+  schema?: RouteSchema | undefined;
 }
 
 const routeTables = new WeakMap<FastifyInstance, RouteEntry[]>();
@@ -123,7 +129,11 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     // Fastify adds a HEAD route beside every GET; it is not a route of its own.
-    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    const schema = route.schema as RouteSchema | undefined;
+    for (const method of methods) if (method !== 'HEAD') routes.push({ method, url: route.url, schema });
+    // Fastify then compiles only the body schema of an API route: the rest of it is
+    // documentation (see route-schema.ts).
+    if (route.schema && isApiRoute(route.url)) route.schema = compiledPart(route.schema) as FastifySchema;
   });
 
   installErrorHandlers(app);
@@ -159,5 +169,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   destinationRoutes(app, options);
   receiveRoutes(app, options);
   if (options.metrics) metricsRoutes(app, { metrics: options.metrics, metricsToken: options.metricsToken });
+  descriptionRoutes(app, { routes: () => routes, publicUrl: options.publicUrl, isPublic: isPublicRoute });
   return app;
 }

@@ -12,9 +12,9 @@ import {
 import { validateMetadata } from '../endpoint-input.js';
 import { assertNotIdShaped, assertSameUid } from '../path-params.js';
 import { readBoolean, readPage } from '../query.js';
-import { applicationIn, applicationPatch } from '../schemas.js';
 import { applicationOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
+import { applicationSchemas } from '../openapi/operations/applications.js';
 
 interface ApplicationBody {
   name?: string;
@@ -40,12 +40,12 @@ export function applicationFields(body: ApplicationBody, base?: ApplicationRow):
 export function applicationRoutes(app: FastifyInstance, { store }: RouteContext): void {
   const { db } = store;
 
-  app.get('/api/v1/app', async (request) => {
+  app.get('/api/v1/app', { schema: applicationSchemas.list }, async (request) => {
     const page = await listApplications(db, readPage(request.query as never, 'ascending'));
     return pageOut(page, applicationOut);
   });
 
-  app.post<{ Body: ApplicationBody }>('/api/v1/app', { schema: { body: applicationIn } }, async (request, reply) => {
+  app.post<{ Body: ApplicationBody }>('/api/v1/app', { schema: applicationSchemas.create }, async (request, reply) => {
     const body = request.body;
     if (readBoolean(request.query as never, 'get_if_exists', false) && body.uid) {
       const existing = await findApplication(db, body.uid);
@@ -56,13 +56,13 @@ export function applicationRoutes(app: FastifyInstance, { store }: RouteContext)
     return reply.code(201).send(applicationOut(row));
   });
 
-  app.get<{ Params: AppParams }>('/api/v1/app/:app_id', async (request) =>
+  app.get<{ Params: AppParams }>('/api/v1/app/:app_id', { schema: applicationSchemas.get }, async (request) =>
     applicationOut(await requireApplication(db, request.params.app_id)),
   );
 
   app.put<{ Params: AppParams; Body: ApplicationBody }>(
     '/api/v1/app/:app_id',
-    { schema: { body: applicationIn } },
+    { schema: applicationSchemas.update },
     async (request, reply) => {
       const existing = await findApplication(db, request.params.app_id);
       if (!existing) {
@@ -84,7 +84,7 @@ export function applicationRoutes(app: FastifyInstance, { store }: RouteContext)
 
   app.patch<{ Params: AppParams; Body: ApplicationBody }>(
     '/api/v1/app/:app_id',
-    { schema: { body: applicationPatch } },
+    { schema: applicationSchemas.patch },
     async (request) => {
       const existing = await requireApplication(db, request.params.app_id);
       const row = await updateApplication(db, existing.id, applicationFields(request.body, existing));
@@ -93,7 +93,7 @@ export function applicationRoutes(app: FastifyInstance, { store }: RouteContext)
     },
   );
 
-  app.delete<{ Params: AppParams }>('/api/v1/app/:app_id', async (request, reply) => {
+  app.delete<{ Params: AppParams }>('/api/v1/app/:app_id', { schema: applicationSchemas.delete }, async (request, reply) => {
     const existing = await requireApplication(db, request.params.app_id);
     await deleteApplication(db, existing.id);
     request.log.info({ appId: existing.id }, 'application deleted');

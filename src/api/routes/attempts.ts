@@ -7,6 +7,7 @@ import { insertManualDelivery } from '../../queue/deliveries.js';
 import { readDate, readEnum, readName, readPage } from '../query.js';
 import { attemptOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
+import { attemptSchemas } from '../openapi/operations/messages.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -26,6 +27,7 @@ export function attemptRoutes(app: FastifyInstance, { store, onMessageAccepted }
 
   app.post<{ Params: { app_id: string; msg_id: string; endpoint_id: string } }>(
     '/api/v1/app/:app_id/msg/:msg_id/endpoint/:endpoint_id/resend',
+    { schema: attemptSchemas.resend },
     async (request, reply) => {
       const application = await requireApplication(db, request.params.app_id);
       const message = await requireMessage(db, application.id, request.params.msg_id);
@@ -39,6 +41,7 @@ export function attemptRoutes(app: FastifyInstance, { store, onMessageAccepted }
 
   app.get<{ Params: { app_id: string; msg_id: string } }>(
     '/api/v1/app/:app_id/attempt/msg/:msg_id',
+    { schema: attemptSchemas.listByMessage },
     async (request) => {
       const query = request.query as Query;
       const application = await requireApplication(db, request.params.app_id);
@@ -52,6 +55,7 @@ export function attemptRoutes(app: FastifyInstance, { store, onMessageAccepted }
 
   app.get<{ Params: { app_id: string; endpoint_id: string } }>(
     '/api/v1/app/:app_id/attempt/endpoint/:endpoint_id',
+    { schema: attemptSchemas.listByEndpoint },
     async (request) => {
       const query = request.query as Query;
       const application = await requireApplication(db, request.params.app_id);
@@ -63,6 +67,7 @@ export function attemptRoutes(app: FastifyInstance, { store, onMessageAccepted }
 
   app.get<{ Params: { app_id: string; msg_id: string; attempt_id: string } }>(
     '/api/v1/app/:app_id/msg/:msg_id/attempt/:attempt_id',
+    { schema: attemptSchemas.get },
     async (request) => {
       const application = await requireApplication(db, request.params.app_id);
       const message = await requireMessage(db, application.id, request.params.msg_id);

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { requireApplication } from '../../store/applications.js';
 import { requireEndpoint, updateEndpointHeaders } from '../../store/endpoints.js';
-import { endpointHeadersIn, endpointHeadersPatchIn } from '../schemas.js';
 import type { RouteContext } from '../server.js';
 import { validateHeaders } from '../endpoint-input.js';
+import { endpointSchemas } from '../openapi/operations/endpoints.js';
 
 type EndpointParams = { app_id: string; endpoint_id: string };
 
@@ -60,14 +60,14 @@ export function endpointHeaderRoutes(app: FastifyInstance, { store }: RouteConte
     return requireEndpoint(db, application.id, params.endpoint_id);
   };
 
-  app.get<{ Params: EndpointParams }>(path, async (request) => {
+  app.get<{ Params: EndpointParams }>(path, { schema: endpointSchemas.getHeaders }, async (request) => {
     const endpoint = await load(request.params);
     return endpointHeadersOut(JSON.parse(endpoint.headers) as Record<string, string>);
   });
 
   app.put<{ Params: EndpointParams; Body: { headers: Record<string, string> } }>(
     path,
-    { schema: { body: endpointHeadersIn } },
+    { schema: endpointSchemas.updateHeaders },
     async (request, reply) => {
       const endpoint = await load(request.params);
       await updateEndpointHeaders(db, endpoint.id, validateHeaders(request.body.headers));
@@ -78,7 +78,7 @@ export function endpointHeaderRoutes(app: FastifyInstance, { store }: RouteConte
 
   app.patch<{ Params: EndpointParams; Body: { headers: Record<string, string | null> } }>(
     path,
-    { schema: { body: endpointHeadersPatchIn } },
+    { schema: endpointSchemas.patchHeaders },
     async (request, reply) => {
       const endpoint = await load(request.params);
       const current = JSON.parse(endpoint.headers) as Record<string, string>;

@@ -3,9 +3,9 @@ import { verificationKey } from '../../signing/standard-webhooks.js';
 import { requireApplication } from '../../store/applications.js';
 import { rotateEndpointSecret } from '../../store/endpoint-secrets.js';
 import { requireEndpoint } from '../../store/endpoints.js';
-import { secretRotateIn } from '../schemas.js';
 import type { RouteContext } from '../server.js';
 import { chooseSecret } from './endpoints.js';
+import { endpointSchemas } from '../openapi/operations/endpoints.js';
 
 type EndpointParams = { app_id: string; endpoint_id: string };
 
@@ -19,7 +19,7 @@ export function endpointSecretRoutes(app: FastifyInstance, context: RouteContext
   const { db } = store;
 
   // An Ed25519 endpoint returns its `whpk_` public key: the private key never leaves Hookline.
-  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/secret', async (request) => {
+  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/secret', { schema: endpointSchemas.getSecret }, async (request) => {
     const application = await requireApplication(db, request.params.app_id);
     const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
     return { key: verificationKey(cipher.open(endpoint.secret)) };
@@ -27,7 +27,7 @@ export function endpointSecretRoutes(app: FastifyInstance, context: RouteContext
 
   app.post<{ Params: EndpointParams; Body: RotateBody | undefined }>(
     '/api/v1/app/:app_id/endpoint/:endpoint_id/secret/rotate',
-    { schema: { body: secretRotateIn } },
+    { schema: endpointSchemas.rotateSecret },
     async (request, reply) => {
       const body = request.body ?? {};
       const application = await requireApplication(db, request.params.app_id);

@@ -19,9 +19,9 @@ import { resetHealth } from '../../queue/endpoint-health.js';
 import { assertNotIdShaped } from '../path-params.js';
 import { validateEndpointUrl, validateHeaders, validateMetadata, type UrlPolicy } from '../endpoint-input.js';
 import { readPage } from '../query.js';
-import { endpointIn, endpointPatch } from '../schemas.js';
 import { endpointOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
+import { endpointSchemas } from '../openapi/operations/endpoints.js';
 
 interface EndpointBody {
   url?: string;
@@ -100,7 +100,7 @@ export function endpointRoutes(
 ): void {
   const { db } = store;
 
-  app.get<{ Params: AppParams }>('/api/v1/app/:app_id/endpoint', async (request) => {
+  app.get<{ Params: AppParams }>('/api/v1/app/:app_id/endpoint', { schema: endpointSchemas.list }, async (request) => {
     const application = await requireApplication(db, request.params.app_id);
     const page = await listEndpoints(db, application.id, readPage(request.query as never, 'ascending'));
     return pageOut(page, endpointOut);
@@ -108,7 +108,7 @@ export function endpointRoutes(
 
   app.post<{ Params: AppParams; Body: EndpointBody }>(
     '/api/v1/app/:app_id/endpoint',
-    { schema: { body: endpointIn } },
+    { schema: endpointSchemas.create },
     async (request, reply) => {
       const application = await requireApplication(db, request.params.app_id);
       const fields = endpointFields(request.body, urlPolicy);
@@ -124,7 +124,7 @@ export function endpointRoutes(
     },
   );
 
-  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request) => {
+  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id', { schema: endpointSchemas.get }, async (request) => {
     const application = await requireApplication(db, request.params.app_id);
     return endpointOut(await requireEndpoint(db, application.id, request.params.endpoint_id));
   });
@@ -156,17 +156,17 @@ export function endpointRoutes(
 
   app.put<{ Params: EndpointParams; Body: EndpointBody }>(
     '/api/v1/app/:app_id/endpoint/:endpoint_id',
-    { schema: { body: endpointIn } },
+    { schema: endpointSchemas.update },
     async (request) => replace(request.params, request.body, false, request.log),
   );
 
   app.patch<{ Params: EndpointParams; Body: EndpointBody }>(
     '/api/v1/app/:app_id/endpoint/:endpoint_id',
-    { schema: { body: endpointPatch } },
+    { schema: endpointSchemas.patch },
     async (request) => replace(request.params, request.body, true, request.log),
   );
 
-  app.delete<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id', async (request, reply) => {
+  app.delete<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id', { schema: endpointSchemas.delete }, async (request, reply) => {
     const application = await requireApplication(db, request.params.app_id);
     const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
     await deleteEndpoint(db, endpoint.id);

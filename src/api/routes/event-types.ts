@@ -11,9 +11,9 @@ import {
 } from '../../store/event-types.js';
 import { assertCompilableSchemas } from '../payload-validation.js';
 import { readBoolean, readPage } from '../query.js';
-import { eventTypeIn, eventTypePatch, eventTypeUpdate } from '../schemas.js';
 import { eventTypeOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
+import { eventTypeSchemas } from '../openapi/operations/applications.js';
 
 interface EventTypeBody {
   name?: string;
@@ -45,14 +45,14 @@ function eventTypeFields(body: EventTypeBody, base?: EventTypeRow): EventTypeFie
 export function eventTypeRoutes(app: FastifyInstance, { store }: RouteContext): void {
   const { db } = store;
 
-  app.get('/api/v1/event-type', async (request) => {
+  app.get('/api/v1/event-type', { schema: eventTypeSchemas.list }, async (request) => {
     const query = request.query as never;
     const page = await listEventTypes(db, readPage(query, 'ascending'), readBoolean(query, 'include_archived', false));
     const withContent = readBoolean(query, 'with_content', false);
     return pageOut(page, (row) => eventTypeOut(row, withContent));
   });
 
-  app.post<{ Body: EventTypeBody }>('/api/v1/event-type', { schema: { body: eventTypeIn } }, async (request, reply) => {
+  app.post<{ Body: EventTypeBody }>('/api/v1/event-type', { schema: eventTypeSchemas.create }, async (request, reply) => {
     const name = request.body.name!;
     const existing = await findEventType(db, name);
     // Creating an archived event type again brings it back, as Svix does.
@@ -65,13 +65,13 @@ export function eventTypeRoutes(app: FastifyInstance, { store }: RouteContext): 
     return reply.code(201).send(eventTypeOut(row));
   });
 
-  app.get<{ Params: NameParams }>('/api/v1/event-type/:event_type_name', async (request) =>
+  app.get<{ Params: NameParams }>('/api/v1/event-type/:event_type_name', { schema: eventTypeSchemas.get }, async (request) =>
     eventTypeOut(await requireEventType(db, request.params.event_type_name)),
   );
 
   app.put<{ Params: NameParams; Body: EventTypeBody }>(
     '/api/v1/event-type/:event_type_name',
-    { schema: { body: eventTypeUpdate } },
+    { schema: eventTypeSchemas.update },
     async (request, reply) => {
       const name = request.params.event_type_name;
       const existing = await findEventType(db, name);
@@ -84,7 +84,7 @@ export function eventTypeRoutes(app: FastifyInstance, { store }: RouteContext): 
 
   app.patch<{ Params: NameParams; Body: EventTypeBody }>(
     '/api/v1/event-type/:event_type_name',
-    { schema: { body: eventTypePatch } },
+    { schema: eventTypeSchemas.patch },
     async (request) => {
       const existing = await requireEventType(db, request.params.event_type_name);
       return eventTypeOut(await updateEventType(db, existing.name, eventTypeFields(request.body, existing)));
@@ -92,7 +92,7 @@ export function eventTypeRoutes(app: FastifyInstance, { store }: RouteContext): 
   );
 
   /** Archives by default, so endpoints filtering on the name keep working; `expunge=true` deletes. */
-  app.delete<{ Params: NameParams }>('/api/v1/event-type/:event_type_name', async (request, reply) => {
+  app.delete<{ Params: NameParams }>('/api/v1/event-type/:event_type_name', { schema: eventTypeSchemas.delete }, async (request, reply) => {
     const existing = await requireEventType(db, request.params.event_type_name);
     if (readBoolean(request.query as never, 'expunge', false)) {
       await deleteEventType(db, existing.name);

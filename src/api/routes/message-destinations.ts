@@ -6,6 +6,8 @@ import { requireMessage } from '../../store/messages.js';
 import { readBoolean, readDate, readEnum, readMessageFilter, readPage } from '../query.js';
 import { endpointMessageOut, messageEndpointOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
+import { endpointSchemas } from '../openapi/operations/endpoints.js';
+import { attemptSchemas } from '../openapi/operations/messages.js';
 
 type Query = Record<string, string | undefined>;
 type EndpointParams = { app_id: string; endpoint_id: string };
@@ -14,7 +16,7 @@ type EndpointParams = { app_id: string; endpoint_id: string };
 export function messageDestinationRoutes(app: FastifyInstance, { store }: RouteContext): void {
   const { db } = store;
 
-  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/msg', async (request) => {
+  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/msg', { schema: attemptSchemas.listEndpointMessages }, async (request) => {
     const query = request.query as Query;
     const application = await requireApplication(db, request.params.app_id);
     const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
@@ -26,6 +28,7 @@ export function messageDestinationRoutes(app: FastifyInstance, { store }: RouteC
 
   app.get<{ Params: { app_id: string; msg_id: string } }>(
     '/api/v1/app/:app_id/msg/:msg_id/endpoint',
+    { schema: attemptSchemas.listMessageEndpoints },
     async (request) => {
       const application = await requireApplication(db, request.params.app_id);
       const message = await requireMessage(db, application.id, request.params.msg_id);
@@ -34,7 +37,7 @@ export function messageDestinationRoutes(app: FastifyInstance, { store }: RouteC
     },
   );
 
-  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/stats', async (request) => {
+  app.get<{ Params: EndpointParams }>('/api/v1/app/:app_id/endpoint/:endpoint_id/stats', { schema: endpointSchemas.stats }, async (request) => {
     const query = request.query as Query;
     const application = await requireApplication(db, request.params.app_id);
     const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);

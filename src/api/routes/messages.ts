@@ -6,12 +6,12 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import { assertNotIdShaped, assertSameUid } from '../path-params.js';
 import { rawMemberText } from '../raw-json.js';
 import { readBoolean, readMessageFilter, readPage } from '../query.js';
-import { messageIn } from '../schemas.js';
 import { messageOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
 import { applicationFields } from './applications.js';
 import { findEventType } from '../../store/event-types.js';
 import { assertPayloadMatches } from '../payload-validation.js';
+import { messageSchemas } from '../openapi/operations/messages.js';
 
 interface MessageBody {
   eventType: string;
@@ -53,7 +53,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
 
   app.post<{ Params: AppParams; Body: MessageBody }>(
     '/api/v1/app/:app_id/msg',
-    { schema: { body: messageIn } },
+    { schema: messageSchemas.create },
     async (request, reply) => {
       const body = request.body;
       // Read the query before storing anything, so an invalid value cannot leave behind a
@@ -91,7 +91,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
     },
   );
 
-  app.get<{ Params: AppParams }>('/api/v1/app/:app_id/msg', async (request) => {
+  app.get<{ Params: AppParams }>('/api/v1/app/:app_id/msg', { schema: messageSchemas.list }, async (request) => {
     const query = request.query as never;
     const application = await requireApplication(db, request.params.app_id);
     const page = await listMessages(db, application.id, readMessageFilter(query), readPage(query, 'descending'));
@@ -99,7 +99,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
     return pageOut(page, (row) => messageOut(row, withContent));
   });
 
-  app.get<{ Params: MessageParams }>('/api/v1/app/:app_id/msg/:msg_id', async (request) => {
+  app.get<{ Params: MessageParams }>('/api/v1/app/:app_id/msg/:msg_id', { schema: messageSchemas.get }, async (request) => {
     const application = await requireApplication(db, request.params.app_id);
     const row = await requireMessage(db, application.id, request.params.msg_id);
     return messageOut(row, readBoolean(request.query as never, 'with_content', true));

@@ -3,9 +3,9 @@ import { ForbiddenError, NotFoundError } from '../../errors.js';
 import { findApplication, insertApplication } from '../../store/applications.js';
 import { deleteToken, generateToken, insertToken } from '../../store/tokens.js';
 import { assertSameUid } from '../path-params.js';
-import { appPortalAccessIn } from '../schemas.js';
 import type { RouteContext } from '../server.js';
 import { applicationFields } from './applications.js';
+import { authenticationSchemas } from '../openapi/operations/platform.js';
 
 /** Svix's default portal token lifetime: 7 days, in seconds. */
 const DEFAULT_EXPIRY_SECONDS = 7 * 24 * 60 * 60;
@@ -22,7 +22,7 @@ export function portalAccessRoutes(app: FastifyInstance, { store, publicUrl }: R
 
   app.post<{ Params: { app_id: string }; Body: AppPortalAccessBody | undefined }>(
     '/api/v1/auth/app-portal-access/:app_id',
-    { schema: { body: appPortalAccessIn } },
+    { schema: authenticationSchemas.appPortalAccess },
     async (request) => {
       const body = request.body ?? {};
       let application = await findApplication(db, request.params.app_id);
@@ -45,7 +45,7 @@ export function portalAccessRoutes(app: FastifyInstance, { store, publicUrl }: R
     },
   );
 
-  app.post('/api/v1/auth/logout', async (request, reply) => {
+  app.post('/api/v1/auth/logout', { schema: authenticationSchemas.logout }, async (request, reply) => {
     // Revoking an admin token here would lock every client out until a restart.
     if (request.tokenScope?.appId == null) {
       throw new ForbiddenError('Only app portal tokens can log out; admin tokens are managed with HOOKLINE_ADMIN_TOKEN.');

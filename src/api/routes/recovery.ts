@@ -8,9 +8,10 @@ import {
 } from '../../store/background-tasks.js';
 import { requireEndpoint } from '../../store/endpoints.js';
 import { readPage } from '../query.js';
-import { recoverIn } from '../schemas.js';
 import { backgroundTaskOut, pageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
+import { endpointSchemas } from '../openapi/operations/endpoints.js';
+import { backgroundTaskSchemas } from '../openapi/operations/platform.js';
 
 type Query = Record<string, string | undefined>;
 
@@ -38,7 +39,7 @@ export function recoveryRoutes(app: FastifyInstance, { store, runTask }: RouteCo
 
   app.post<{ Params: { app_id: string; endpoint_id: string }; Body: { since: string; until?: string | null } }>(
     '/api/v1/app/:app_id/endpoint/:endpoint_id/recover',
-    { schema: { body: recoverIn } },
+    { schema: endpointSchemas.recover },
     async (request, reply) => {
       const since = parseTime(request.body.since, 'since');
       const until = request.body.until ? parseTime(request.body.until, 'until') : null;
@@ -52,13 +53,13 @@ export function recoveryRoutes(app: FastifyInstance, { store, runTask }: RouteCo
     },
   );
 
-  app.get('/api/v1/background-task', async (request) => {
+  app.get('/api/v1/background-task', { schema: backgroundTaskSchemas.list }, async (request) => {
     const query = request.query as Query;
     const filter = { status: readChoice(query, 'status', TASK_STATUSES), task: readChoice(query, 'task', TASK_TYPES) };
     return pageOut(await listBackgroundTasks(db, filter, readPage(query, 'descending')), backgroundTaskOut);
   });
 
-  app.get<{ Params: { task_id: string } }>('/api/v1/background-task/:task_id', async (request) =>
+  app.get<{ Params: { task_id: string } }>('/api/v1/background-task/:task_id', { schema: backgroundTaskSchemas.get }, async (request) =>
     backgroundTaskOut(await requireBackgroundTask(db, request.params.task_id)),
   );
 }

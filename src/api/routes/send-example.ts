@@ -5,9 +5,9 @@ import { requireEndpoint } from '../../store/endpoints.js';
 import { requireEventType, type EventTypeRow } from '../../store/event-types.js';
 import { insertMessage } from '../../store/messages.js';
 import { latestSchema } from '../payload-validation.js';
-import { eventExampleIn } from '../schemas.js';
 import { messageOut } from '../serializers.js';
 import type { RouteContext } from '../server.js';
+import { endpointSchemas } from '../openapi/operations/endpoints.js';
 
 type EndpointParams = { app_id: string; endpoint_id: string };
 
@@ -45,7 +45,7 @@ export function sendExampleRoutes(app: FastifyInstance, { store, onMessageAccept
   // The example is a real message, delivered through the queue to this endpoint only.
   app.post<{ Params: EndpointParams; Body: ExampleBody }>(
     '/api/v1/app/:app_id/endpoint/:endpoint_id/send-example',
-    { schema: { body: eventExampleIn } },
+    { schema: endpointSchemas.sendExample },
     async (request) => {
       const application = await requireApplication(db, request.params.app_id);
       const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);

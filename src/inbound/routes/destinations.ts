@@ -15,6 +15,7 @@ import {
   type EndpointFields,
 } from '../../store/endpoints.js';
 import { requireSource } from '../store.js';
+import { destinationSchemas } from '../../api/openapi/operations/inbound.js';
 
 /** The Svix ingest endpoint body: an outbound endpoint without filters or channels. */
 interface DestinationBody {
@@ -30,27 +31,6 @@ interface DestinationBody {
 
 type SourceParams = { source_id: string };
 type DestinationParams = { source_id: string; endpoint_id: string };
-
-const rate = { type: ['integer', 'null'], minimum: 0, maximum: 65535 };
-const destinationIn = {
-  type: 'object',
-  required: ['url'],
-  properties: {
-    url: { type: 'string', minLength: 1, maxLength: 65536 },
-    description: { type: 'string', maxLength: 4096 },
-    uid: { type: ['string', 'null'], minLength: 1, maxLength: 256, pattern: '^[a-zA-Z0-9\\-_.]+$' },
-    disabled: { type: 'boolean' },
-    rateLimit: rate,
-    throttleRate: rate,
-    metadata: { type: 'object', additionalProperties: { type: 'string' } },
-    secret: { type: ['string', 'null'], pattern: '^(whsec_)?[a-zA-Z0-9+/=]{32,100}$' },
-  },
-};
-const headersIn = {
-  type: 'object',
-  required: ['headers'],
-  properties: { headers: { type: 'object', additionalProperties: { type: 'string' } } },
-};
 
 function destinationFields(body: DestinationBody, headers: Record<string, string>, policy: UrlPolicy): EndpointFields {
   assertNotIdShaped(body.uid, 'ep', ['body', 'uid']);
@@ -81,13 +61,13 @@ export function destinationRoutes(
     return requireEndpoint(db, source.app_id, params.endpoint_id);
   };
 
-  app.get<{ Params: SourceParams }>(base, async (request) => {
+  app.get<{ Params: SourceParams }>(base, { schema: destinationSchemas.list }, async (request) => {
     const source = await requireSource(db, request.params.source_id);
     const page = await listEndpoints(db, source.app_id, readPage(request.query as never, 'ascending'));
     return pageOut(page, endpointOut);
   });
 
-  app.post<{ Params: SourceParams; Body: DestinationBody }>(base, { schema: { body: destinationIn } }, async (request, reply) => {
+  app.post<{ Params: SourceParams; Body: DestinationBody }>(base, { schema: destinationSchemas.create }, async (request, reply) => {
     const source = await requireSource(db, request.params.source_id);
     const secret = chooseSecret(request.body.secret, defaultSecretKind, ['body', 'secret']);
     const sealed = { secret: cipher.seal(secret), previous_secrets: cipher.seal('[]') };
@@ -96,11 +76,11 @@ export function destinationRoutes(
     return reply.code(201).send(endpointOut(row));
   });
 
-  app.get<{ Params: DestinationParams }>(`${base}/:endpoint_id`, async (request) => endpointOut(await load(request.params)));
+  app.get<{ Params: DestinationParams }>(`${base}/:endpoint_id`, { schema: destinationSchemas.get }, async (request) => endpointOut(await load(request.params)));
 
   app.put<{ Params: DestinationParams; Body: DestinationBody }>(
     `${base}/:endpoint_id`,
-    { schema: { body: destinationIn } },
+    { schema: destinationSchemas.update },
     async (request) => {
       const current = await load(request.params);
       const headers = JSON.parse(current.headers) as Record<string, string>;
@@ -110,25 +90,25 @@ export function destinationRoutes(
     },
   );
 
-  app.delete<{ Params: DestinationParams }>(`${base}/:endpoint_id`, async (request, reply) => {
+  app.delete<{ Params: DestinationParams }>(`${base}/:endpoint_id`, { schema: destinationSchemas.delete }, async (request, reply) => {
     const endpoint = await load(request.params);
     await deleteEndpoint(db, endpoint.id);
     request.log.info({ endpointId: endpoint.id }, 'source destination deleted');
     return reply.code(204).send();
   });
 
-  app.get<{ Params: DestinationParams }>(`${base}/:endpoint_id/secret`, async (request) => ({
+  app.get<{ Params: DestinationParams }>(`${base}/:endpoint_id/secret`, { schema: destinationSchemas.getSecret }, async (request) => ({
     key: verificationKey(cipher.open((await load(request.params)).secret)),
   }));
 
-  app.get<{ Params: DestinationParams }>(`${base}/:endpoint_id/headers`, async (request) => ({
+  app.get<{ Params: DestinationParams }>(`${base}/:endpoint_id/headers`, { schema: destinationSchemas.getHeaders }, async (request) => ({
     headers: JSON.parse((await load(request.params)).headers) as Record<string, string>,
     sensitive: [],
   }));
 
   app.put<{ Params: DestinationParams; Body: { headers: Record<string, string> } }>(
     `${base}/:endpoint_id/headers`,
-    { schema: { body: headersIn } },
+    { schema: destinationSchemas.updateHeaders },
     async (request, reply) => {
       const current = await load(request.params);
       const headers = validateHeaders(request.body.headers);

@@ -19,6 +19,7 @@ import {
 import { VerifierConfigError } from '../verify/errors.js';
 import { createVerifier, SOURCE_TYPES } from '../verify/index.js';
 import { ingestPath } from './receive.js';
+import { sourceSchemas } from '../../api/openapi/operations/inbound.js';
 
 interface SourceBody {
   name: string;
@@ -29,20 +30,6 @@ interface SourceBody {
 }
 
 type SourceParams = { source_id: string };
-
-const NAME_PATTERN = '^[a-zA-Z0-9\\-_.]+$';
-
-export const sourceIn = {
-  type: 'object',
-  required: ['name', 'type'],
-  properties: {
-    name: { type: 'string', minLength: 1, maxLength: 256 },
-    uid: { type: ['string', 'null'], minLength: 1, maxLength: 256, pattern: NAME_PATTERN },
-    type: { type: 'string', minLength: 1, maxLength: 64 },
-    config: { type: 'object' },
-    metadata: { type: 'object', additionalProperties: { type: 'string' } },
-  },
-};
 
 /** Checks the type and config by building the verifier, so a source that can never verify is never saved. */
 function sourceFields(body: SourceBody): SourceFields {
@@ -84,24 +71,24 @@ export function sourceRoutes(app: FastifyInstance, { store, publicUrl, cipher }:
   const sealed = (fields: SourceFields): SourceFields => ({ ...fields, config: sealSourceSecrets(fields.config, cipher) });
   const base = '/ingest/api/v1/source';
 
-  app.get(base, async (request) => {
+  app.get(base, { schema: sourceSchemas.list }, async (request) => {
     const page = await listSources(db, readPage(request.query as never, 'ascending'));
     return pageOut(page, (row) => sourceOut(row, publicUrl));
   });
 
-  app.post<{ Body: SourceBody }>(base, { schema: { body: sourceIn } }, async (request, reply) => {
+  app.post<{ Body: SourceBody }>(base, { schema: sourceSchemas.create }, async (request, reply) => {
     const row = await insertSource(db, sealed(sourceFields(request.body)));
     request.log.info({ sourceId: row.id, appId: row.app_id, type: row.type }, 'source created');
     return reply.code(201).send(sourceOut(row, publicUrl));
   });
 
-  app.get<{ Params: SourceParams }>(`${base}/:source_id`, async (request) =>
+  app.get<{ Params: SourceParams }>(`${base}/:source_id`, { schema: sourceSchemas.get }, async (request) =>
     sourceOut(await requireSource(db, request.params.source_id), publicUrl),
   );
 
   app.put<{ Params: SourceParams; Body: SourceBody }>(
     `${base}/:source_id`,
-    { schema: { body: sourceIn } },
+    { schema: sourceSchemas.update },
     async (request) => {
       const current = await requireSource(db, request.params.source_id);
       const row = await updateSource(db, current.id, sealed(sourceFields(request.body)));
@@ -110,14 +97,14 @@ export function sourceRoutes(app: FastifyInstance, { store, publicUrl, cipher }:
     },
   );
 
-  app.delete<{ Params: SourceParams }>(`${base}/:source_id`, async (request, reply) => {
+  app.delete<{ Params: SourceParams }>(`${base}/:source_id`, { schema: sourceSchemas.delete }, async (request, reply) => {
     const source = await requireSource(db, request.params.source_id);
     await deleteSource(db, source);
     request.log.info({ sourceId: source.id }, 'source deleted');
     return reply.code(204).send();
   });
 
-  app.get<{ Params: SourceParams }>(`${base}/:source_id/stats`, async (request) => {
+  app.get<{ Params: SourceParams }>(`${base}/:source_id/stats`, { schema: sourceSchemas.stats }, async (request) => {
     const source = await requireSource(db, request.params.source_id);
     return { sourceId: source.id, rejections: await readRejections(db, source.id) };
   });
