@@ -6,6 +6,7 @@ import type { Database } from '../store/schema.js';
 import { findToken, type TokenScope } from '../store/tokens.js';
 import { enforceTokenScope } from './token-scope.js';
 import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
+import { DASHBOARD_ROUTES } from '../dashboard/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,8 +17,11 @@ declare module 'fastify' {
   }
 }
 
-/** Routes served without a token. Inbound requests are authenticated by their signature. */
-const PUBLIC_PATHS = new Set(['/api/v1/health', '/api/v1/health/ping', RECEIVE_ROUTE]);
+/**
+ * Routes served without a token. Inbound requests are authenticated by their signature; the
+ * dashboard's files are public and its page sends a token with every API call.
+ */
+const PUBLIC_PATHS = new Set<string>(['/api/v1/health', '/api/v1/health/ping', RECEIVE_ROUTE, ...DASHBOARD_ROUTES]);
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;

@@ -31,6 +31,8 @@ import { contentRoutes } from './routes/content.js';
 import { messageDestinationRoutes } from './routes/message-destinations.js';
 import { portalAccessRoutes } from './routes/portal-access.js';
 import { recoveryRoutes } from './routes/recovery.js';
+import { endpointHealthRoutes } from './routes/endpoint-health.js';
+import { dashboardRoutes } from '../dashboard/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -143,6 +145,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     recoveryRoutes,
     contentRoutes,
     portalAccessRoutes,
+    endpointHealthRoutes,
   ];
   for (const register of routeGroups) {
     register(app, options);
@@ -150,5 +153,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   sourceRoutes(app, options);
   destinationRoutes(app, options);
   receiveRoutes(app, options);
+  dashboardRoutes(app, options.logger);
   return app;
 }
