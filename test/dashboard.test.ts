@@ -6,6 +6,8 @@ import { seedDashboard, type DashboardData } from './support/dashboard-data.js';
 import { startHookline, type TestServer } from './support/hookline.js';
 
 const skip = browserSkipReason();
+/** Only shown in ingest URLs; nothing connects to it. */
+const PUBLIC_URL = 'https://hooks.example.com';
 
 describe('dashboard', { skip }, () => {
   let server: TestServer;
@@ -16,7 +18,7 @@ describe('dashboard', { skip }, () => {
   let pageErrors: string[];
 
   before(async () => {
-    server = await startHookline();
+    server = await startHookline({ HOOKLINE_PUBLIC_URL: PUBLIC_URL });
     data = await seedDashboard(server);
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

@@ -60,17 +60,16 @@ interface AxNode {
 const CONTROL_ROLES = new Set(['button', 'textbox', 'combobox', 'spinbutton', 'checkbox', 'radio', 'link', 'searchbox', 'slider', 'listbox']);
 
 /**
- * Lists the interactive elements of the page that have no accessible name, as Chromium's
- * accessibility tree computes it.
+ * Counts the interactive elements of the page and lists the roles of those without an
+ * accessible name, as Chromium's accessibility tree computes it.
  */
-export async function unnamedControls(page: Page): Promise<string[]> {
+export async function unnamedControls(page: Page): Promise<{ checked: number; unnamed: string[] }> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
-    return nodes
-      .filter((node) => !node.ignored && CONTROL_ROLES.has(node.role?.value ?? ''))
-      .filter((node) => (node.name?.value ?? '').trim() === '')
-      .map((node) => node.role?.value ?? 'unknown');
+    const controls = nodes.filter((node) => !node.ignored && CONTROL_ROLES.has(node.role?.value ?? ''));
+    const unnamed = controls.filter((node) => (node.name?.value ?? '').trim() === '').map((node) => node.role?.value ?? 'unknown');
+    return { checked: controls.length, unnamed };
   } finally {
     await cdp.detach();
   }

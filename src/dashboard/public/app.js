@@ -91,7 +91,7 @@ async function render() {
     // A slower earlier view must not replace the one the reader navigated to since.
     if (ticket !== renderCount) return;
     const flash = takeFlash();
-    main.replaceChildren(...[nodes].flat());
+    main.replaceChildren(...[nodes].flat(Infinity).filter((node) => node !== null && node !== undefined));
     if (flash) main.querySelector('h1')?.after(flash);
   } catch (error) {
     if (ticket !== renderCount) return;

@@ -19,7 +19,7 @@ function headersTable(headers) {
   return table('Request headers', ['Header', 'Value'], rows, { class: 'headers' });
 }
 
-function attemptArticle(attempt, endpointUrls) {
+function attemptArticle(attempt, endpointUrls, expanded) {
   const error = attempt.errorCode ? `${attempt.errorCode}${attempt.errorDetail ? `: ${attempt.errorDetail}` : ''}` : '—';
   return h(
     'article',
@@ -35,12 +35,17 @@ function attemptArticle(attempt, endpointUrls) {
       ['Error', error],
       ['Next attempt', attempt.nextAttempt ? formatTime(attempt.nextAttempt) : '—'],
     ]),
-    h('h4', { text: 'Request headers' }),
-    headersTable(attempt.requestHeaders),
-    h('h4', { text: 'Response body (excerpt)' }),
-    attempt.response
-      ? h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Response body', text: prettyJson(attempt.response) })
-      : h('p', { class: 'hint', text: 'Empty.' }),
+    h(
+      'details',
+      { open: expanded },
+      h('summary', { text: 'Request headers and response body' }),
+      h('h4', { text: 'Request headers' }),
+      headersTable(attempt.requestHeaders),
+      h('h4', { text: 'Response body (excerpt)' }),
+      attempt.response
+        ? h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Response body', text: prettyJson(attempt.response) })
+        : h('p', { class: 'hint', text: 'Empty.' }),
+    ),
   );
 }
 
@@ -61,7 +66,7 @@ export async function attemptsSection(application, message) {
       const page = await api('GET', path);
       state.count = page.data.length;
       list.replaceChildren(
-        ...(page.data.length ? page.data.map((attempt) => attemptArticle(attempt, endpointUrls)) : [h('p', { text: 'No attempts yet.' })]),
+        ...(page.data.length ? page.data.map((attempt, index) => attemptArticle(attempt, endpointUrls, index === 0)) : [h('p', { text: 'No attempts yet.' })]),
       );
       return page.data;
     },

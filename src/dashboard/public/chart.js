@@ -10,8 +10,8 @@ const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 
 let chartCount = 0;
 
-function shortTime(iso, bucketSeconds) {
-  const date = new Date(iso);
+function shortTime(time, bucketSeconds) {
+  const date = new Date(time);
   if (bucketSeconds >= 6 * 3600) return date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
   return date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }
@@ -23,7 +23,8 @@ function niceMax(value) {
   return [1, 2, 5, 10].map((step) => step * power).find((candidate) => candidate >= value);
 }
 
-function frame(title, description, yTicks, format, buckets, bucketSeconds) {
+function frame(title, description, yTicks, format, health) {
+  const { buckets, bucketSeconds } = health;
   const id = `chart-${++chartCount}`;
   const svg = s(
     'svg',
@@ -38,20 +39,25 @@ function frame(title, description, yTicks, format, buckets, bucketSeconds) {
     );
   }
   const step = PLOT_W / buckets.length;
-  const labelled = [0, Math.floor((buckets.length - 1) / 2), buckets.length - 1];
-  for (const index of new Set(labelled)) {
-    const x = MARGIN.left + step * (index + 0.5);
-    const anchor = index === 0 ? 'start' : index === buckets.length - 1 ? 'end' : 'middle';
-    const labelX = index === 0 ? MARGIN.left : index === buckets.length - 1 ? WIDTH - MARGIN.right : x;
-    svg.append(s('text', { x: labelX, y: HEIGHT - 8, class: 'axis', 'text-anchor': anchor, text: shortTime(buckets[index].start, bucketSeconds) }));
+  // The x axis is labelled at the window's start, middle and end.
+  const since = Date.parse(health.since);
+  const until = Date.parse(health.until);
+  const labels = [
+    [since, MARGIN.left, 'start'],
+    [(since + until) / 2, MARGIN.left + PLOT_W / 2, 'middle'],
+    [until, WIDTH - MARGIN.right, 'end'],
+  ];
+  for (const [time, x, anchor] of labels) {
+    svg.append(s('text', { x, y: HEIGHT - 8, class: 'axis', 'text-anchor': anchor, text: shortTime(time, bucketSeconds) }));
   }
   return { svg, step };
 }
 
-function successChart(buckets, bucketSeconds, summary) {
+function successChart(health, summary) {
+  const { buckets } = health;
   const y = (rate) => MARGIN.top + PLOT_H * (1 - rate);
   const ticks = [0, 0.5, 1].map((rate) => [rate, y(rate)]);
-  const { svg, step } = frame('Success rate per bucket', summary, ticks, (rate) => `${rate * 100}%`, buckets, bucketSeconds);
+  const { svg, step } = frame('Success rate per bucket', summary, ticks, (rate) => `${rate * 100}%`, health);
   const hatch = `hatch-${chartCount}`;
   svg.append(
     s(
@@ -87,7 +93,8 @@ function successChart(buckets, bucketSeconds, summary) {
   return svg;
 }
 
-function latencyChart(buckets, bucketSeconds) {
+function latencyChart(health) {
+  const { buckets } = health;
   const max = niceMax(Math.max(0, ...buckets.map((bucket) => bucket.avgDurationMs ?? 0)));
   const y = (ms) => MARGIN.top + PLOT_H * (1 - ms / max);
   const ticks = [0, max / 2, max].map((ms) => [ms, y(ms)]);
@@ -95,7 +102,7 @@ function latencyChart(buckets, bucketSeconds) {
   const description = measured.length
     ? `Mean response time per bucket, from ${Math.min(...measured.map((b) => b.avgDurationMs))} to ${Math.max(...measured.map((b) => b.avgDurationMs))} ms.`
     : 'No attempts in this period.';
-  const { svg, step } = frame('Mean response time per bucket', description, ticks, (ms) => `${Math.round(ms)} ms`, buckets, bucketSeconds);
+  const { svg, step } = frame('Mean response time per bucket', description, ticks, (ms) => `${Math.round(ms)} ms`, health);
   const points = [];
   buckets.forEach((bucket, index) => {
     if (bucket.avgDurationMs === null) return;
@@ -109,7 +116,7 @@ function latencyChart(buckets, bucketSeconds) {
 
 /** Renders both charts and the data table for the output of the health route. */
 export function healthCharts(health) {
-  const { buckets, bucketSeconds } = health;
+  const { buckets } = health;
   const attempts = buckets.reduce((sum, bucket) => sum + bucket.attempts, 0);
   const successes = buckets.reduce((sum, bucket) => sum + bucket.successes, 0);
   const overall = attempts ? `${Math.round((successes / attempts) * 1000) / 10}%` : 'no attempts';
@@ -127,8 +134,8 @@ export function healthCharts(health) {
     'div',
     { class: 'charts' },
     h('p', { class: 'chart-summary', text: summary }),
-    h('figure', {}, successChart(buckets, bucketSeconds, summary), h('figcaption', { text: 'Success rate. Hatched bars had failures; empty slots had no attempts.' })),
-    h('figure', {}, latencyChart(buckets, bucketSeconds), h('figcaption', { text: 'Mean response time (latency).' })),
+    h('figure', {}, successChart(health, summary), h('figcaption', { text: 'Success rate. Hatched bars had failures; empty slots had no attempts.' })),
+    h('figure', {}, latencyChart(health), h('figcaption', { text: 'Mean response time (latency).' })),
     h(
       'details',
       {},

@@ -29,7 +29,7 @@ export function appCrumbs(application, last) {
 export function stateText(endpoint) {
   if (!endpoint.disabled) return h('span', { class: 'badge ok' }, h('span', { 'aria-hidden': 'true', text: '●' }), ' Enabled');
   const reason = DISABLED_REASONS[endpoint.disabledReason] ?? endpoint.disabledReason ?? 'disabled';
-  return h('span', {}, h('span', { class: 'badge bad' }, h('span', { 'aria-hidden': 'true', text: '⏸' }), ' Disabled'), ` (${reason})`);
+  return h('span', {}, h('span', { class: 'badge bad' }, h('span', { 'aria-hidden': 'true', text: '○' }), ' Disabled'), ` (${reason})`);
 }
 
 function successRate(health) {
