@@ -95,7 +95,8 @@ describe('endpoint health and attempt headers', () => {
     assert.equal(successes, 2);
     const last = out.buckets[3]!;
     assert.equal(last.attempts, 4, 'every attempt falls in the newest bucket');
-    assert.ok(last.avgDurationMs !== null && last.avgDurationMs >= 0);
+    assert.notEqual(last.avgDurationMs, null);
+    assert.ok(last.avgDurationMs! >= 0);
     assert.equal(out.buckets[0]!.avgDurationMs, null);
   });
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifySchema } from 'fastify';
 import type { Logger } from 'pino';
 
 /**
@@ -66,6 +66,17 @@ function sendAsset(reply: FastifyReply, asset: Asset) {
     .send(asset.body);
 }
 
+/** Route descriptions; `hide` keeps these non-API routes out of a generated API document. */
+function pageSchema(summary: string): FastifySchema {
+  // Fastify's type lists only the validated parts; it keeps the other keys for documentation.
+  return { summary, tags: ['Dashboard'], hide: true } as FastifySchema;
+}
+
+const assetSchema = {
+  ...pageSchema('Get a dashboard file'),
+  params: { type: 'object', properties: { file: { type: 'string', description: 'A file name, such as app.js.' } } },
+};
+
 function notFound(reply: FastifyReply, what: string) {
   return reply.code(404).send({ code: 'not_found', detail: `dashboard file not found: ${what}` });
 }
@@ -79,11 +90,15 @@ export function dashboardRoutes(app: FastifyInstance, logger: Logger): void {
   const index = assets.get('index.html');
 
   // A relative redirect keeps working when a proxy serves Hookline under a path prefix.
-  app.get('/ui', async (_request, reply) => reply.code(301).header('location', 'ui/').send());
+  app.get('/ui', { schema: pageSchema('Redirect to the dashboard') }, async (_request, reply) =>
+    reply.code(301).header('location', 'ui/').send(),
+  );
 
-  app.get('/ui/', async (_request, reply) => (index ? sendAsset(reply, index) : notFound(reply, 'index.html')));
+  app.get('/ui/', { schema: pageSchema('Get the dashboard page') }, async (_request, reply) =>
+    index ? sendAsset(reply, index) : notFound(reply, 'index.html'),
+  );
 
-  app.get<{ Params: { file: string } }>('/ui/assets/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/ui/assets/:file', { schema: assetSchema }, async (request, reply) => {
     const name = request.params.file;
     const asset = name === 'index.html' ? undefined : assets.get(name);
     return asset ? sendAsset(reply, asset) : notFound(reply, name);

@@ -5,7 +5,7 @@ import { startReceiver, type Receiver } from './receiver.js';
 /** What the dashboard tests create: three applications, five endpoints, an inbound source. */
 export interface DashboardData {
   receivers: Receiver[];
-  /** Answers by pattern until `flakyDown` is set, then 500 until it is cleared again. */
+  /** Responds by pattern while `down` is false, and with 500 while it is true. */
   flaky: { receiver: Receiver; down: boolean };
   acme: { appId: string; flakyId: string; steadyId: string; legacyId: string; failedMessageIds: string[] };
   globex: { appId: string; endpointId: string; pausedId: string };

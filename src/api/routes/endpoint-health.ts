@@ -13,7 +13,7 @@ type Query = Record<string, string | undefined>;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_BUCKETS = 24;
 const MAX_BUCKETS = 200;
-/** The longest window one request may cover; attempts older than this are rarely kept anyway. */
+/** The maximum window of one request. */
 const MAX_WINDOW_MS = 90 * DAY_MS;
 const SECOND_MS = 1000;
 

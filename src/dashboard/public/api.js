@@ -1,4 +1,4 @@
-// Access to Hookline's JSON API with the signed-in token, and the session that holds it.
+// Access to Hookline's JSON API with the signed-in token, and the session that stores it.
 // The token lives in sessionStorage: it survives reloads of this tab and ends with it.
 
 const TOKEN_KEY = 'hookline.token';

@@ -18,7 +18,7 @@ const ROUTES = [
   [/^\/sources$/, renderSources],
 ];
 
-/** Where a session starts: the application list, or a portal token's own application. */
+/** Returns where a session starts: the application list, or a portal token's own application. */
 function homePath() {
   return session.appId ? `#/apps/${seg(session.appId)}/endpoints` : '#/apps';
 }
@@ -72,6 +72,26 @@ function allowedForSession(path) {
 
 let renderCount = 0;
 
+/** Runs the view that matches `path` and returns its nodes. */
+async function loadView(path, query) {
+  const route = ROUTES.map(([pattern, view]) => [pattern.exec(path), view]).find(([match]) => match);
+  if (!route) {
+    return [h('h1', { text: 'Page not found' }), h('p', {}, h('a', { href: homePath(), text: 'Go to the start page' }))];
+  }
+  const nodes = await route[1]({ params: route[0].slice(1), query, path });
+  return [nodes].flat(Infinity).filter((node) => node !== null && node !== undefined);
+}
+
+/** Titles the document after the view's heading and moves focus there. */
+function focusHeading() {
+  const title = main.querySelector('h1');
+  document.title = `${title?.textContent ?? 'Dashboard'} · Hookline`;
+  // Keyboard and screen reader users start at the new content, not at the top of the page.
+  title?.setAttribute('tabindex', '-1');
+  title?.focus({ preventScroll: true });
+  announce(`${title?.textContent ?? 'Page'} loaded`);
+}
+
 async function render() {
   if (!session.token) return renderSignIn();
   const { path, query } = parseHash();
@@ -79,31 +99,25 @@ async function render() {
     location.replace(homePath());
     return;
   }
+
   renderNav(path);
-  const route = ROUTES.map(([pattern, view]) => [pattern.exec(path), view]).find(([match]) => match);
   const ticket = ++renderCount;
   main.replaceChildren(h('p', { class: 'loading', text: 'Loading…' }));
   main.setAttribute('aria-busy', 'true');
+  let nodes;
   try {
-    const nodes = route
-      ? await route[1]({ params: route[0].slice(1), query, path })
-      : [h('h1', { text: 'Page not found' }), h('p', {}, h('a', { href: homePath(), text: 'Go to the start page' }))];
-    // A slower earlier view must not replace the one the reader navigated to since.
-    if (ticket !== renderCount) return;
-    const flash = takeFlash();
-    main.replaceChildren(...[nodes].flat(Infinity).filter((node) => node !== null && node !== undefined));
-    if (flash) main.querySelector('h1')?.after(flash);
+    nodes = await loadView(path, query);
   } catch (error) {
-    if (ticket !== renderCount) return;
-    main.replaceChildren(h('h1', { text: 'Could not load this page' }), errorNotice(error));
+    nodes = [h('h1', { text: 'Could not load this page' }), errorNotice(error)];
   }
+
+  // A slower earlier view must not replace the one the reader navigated to since.
+  if (ticket !== renderCount) return;
+  const flash = takeFlash();
+  main.replaceChildren(...nodes);
+  if (flash) main.querySelector('h1')?.after(flash);
   main.removeAttribute('aria-busy');
-  const title = main.querySelector('h1');
-  document.title = `${title?.textContent ?? 'Dashboard'} · Hookline`;
-  // Focus moves to the new heading, so keyboard and screen reader users start at the content.
-  title?.setAttribute('tabindex', '-1');
-  title?.focus({ preventScroll: true });
-  announce(`${title?.textContent ?? 'Page'} loaded`);
+  focusHeading();
 }
 
 /** Checks the token against the API before keeping it. */
@@ -155,7 +169,7 @@ function renderSignIn(message) {
   tokenInput.focus();
 }
 
-/** Ends the session; an app portal token is also revoked, as the portal link is single-use per session. */
+/** Ends the session. An app portal token is also revoked, so its link stops working. */
 async function signOut() {
   if (session.appId) await api('POST', '/api/v1/auth/logout').catch(() => {});
   session.clear();

@@ -1,10 +1,10 @@
 // The endpoint health charts, drawn as SVG from the buckets of the health route. Colours come
-// from classes in style.css; the numbers are also given as a table for screen readers.
+// from classes in style.css, and the numbers are also given as a table for screen readers.
 import { formatTime, h, s, table } from './dom.js';
 
 const WIDTH = 480;
 const HEIGHT = 180;
-const MARGIN = { top: 12, right: 12, bottom: 30, left: 52 };
+const MARGIN = { top: 12, right: 12, bottom: 32, left: 62 };
 const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
 const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
 
@@ -78,13 +78,13 @@ function successChart(health, summary) {
     const rate = bucket.successes / bucket.attempts;
     // A failing bucket is drawn hatched as well as in another colour, not by colour alone.
     const failing = rate < 1;
-    const shown = Math.max(rate, 0.02);
+    const drawnRate = Math.max(rate, 0.02);
     svg.append(
       s('rect', {
         x,
         width,
-        y: y(shown),
-        height: PLOT_H * shown,
+        y: y(drawnRate),
+        height: PLOT_H * drawnRate,
         class: failing ? 'bar failing' : 'bar',
         fill: failing ? `url(#${hatch})` : null,
       }),
@@ -102,7 +102,7 @@ function latencyChart(health) {
   const description = measured.length
     ? `Mean response time per bucket, from ${Math.min(...measured.map((b) => b.avgDurationMs))} to ${Math.max(...measured.map((b) => b.avgDurationMs))} ms.`
     : 'No attempts in this period.';
-  const { svg, step } = frame('Mean response time per bucket', description, ticks, (ms) => `${Math.round(ms)} ms`, health);
+  const { svg, step } = frame('Mean response time per bucket', description, ticks, (ms) => String(Math.round(ms)), health);
   const points = [];
   buckets.forEach((bucket, index) => {
     if (bucket.avgDurationMs === null) return;
@@ -135,7 +135,7 @@ export function healthCharts(health) {
     { class: 'charts' },
     h('p', { class: 'chart-summary', text: summary }),
     h('figure', {}, successChart(health, summary), h('figcaption', { text: 'Success rate. Hatched bars had failures; empty slots had no attempts.' })),
-    h('figure', {}, latencyChart(health), h('figcaption', { text: 'Mean response time (latency).' })),
+    h('figure', {}, latencyChart(health), h('figcaption', { text: 'Mean response time (latency), in milliseconds.' })),
     h(
       'details',
       {},

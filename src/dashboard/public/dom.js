@@ -59,13 +59,13 @@ const STATUS_LABELS = {
   sending: ['↻', 'Sending', 'wait'],
 };
 
-/** A delivery status as a symbol plus a word, so it never depends on colour alone. */
+/** Renders a delivery status as a symbol plus a word, so it never depends on colour alone. */
 export function statusBadge(statusText) {
   const [symbol, label, tone] = STATUS_LABELS[statusText] ?? ['?', String(statusText), 'wait'];
   return h('span', { class: `badge ${tone}` }, h('span', { 'aria-hidden': 'true', text: symbol }), ` ${label}`);
 }
 
-/** A table with a caption and column headers; `rows` are arrays of cells (nodes or text). */
+/** Builds a table with a caption and column headers. `rows` are arrays of cells (nodes or text). */
 export function table(caption, headers, rows, options = {}) {
   return h(
     'table',
@@ -80,7 +80,7 @@ export function table(caption, headers, rows, options = {}) {
   );
 }
 
-/** A description list from [term, value] pairs. */
+/** Builds a description list from [term, value] pairs. */
 export function details(pairs) {
   return h('dl', { class: 'facts' }, pairs.map(([term, value]) => [h('dt', { text: term }), h('dd', {}, value)]));
 }
@@ -101,7 +101,7 @@ export function announce(message) {
   if (live) live.textContent = message;
 }
 
-/** A notice box: `tone` is `error`, `ok` or `info`. Errors are announced immediately. */
+/** Builds a notice box with `tone` `error`, `ok` or `info`. Errors are announced immediately. */
 export function notice(tone, ...children) {
   return h('div', { class: `notice ${tone}`, role: tone === 'error' ? 'alert' : 'status' }, ...children);
 }

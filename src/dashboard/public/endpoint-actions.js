@@ -1,5 +1,5 @@
 // The actions on one endpoint: enable or disable, recover, rotate its secret, send an example.
-// Each one asks for confirmation first and shows the API's error when it fails.
+// Each one requires confirmation first and shows the API's error when it fails.
 import { api, seg } from './api.js';
 import { formatTime, h, isoToLocalInput, localInputToIso, notice } from './dom.js';
 import { field, refreshView, runAction, select, setFlash } from './ui.js';

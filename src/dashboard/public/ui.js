@@ -65,7 +65,7 @@ export async function runAction(button, output, action, confirmation) {
   }
 }
 
-/** A labelled form field; `control` gets an id derived from `name`. */
+/** Wraps `control` in a labelled form field; a control without an id gets one from its name. */
 export function field(label, control, hint) {
   const id = control.id || `field-${control.getAttribute('name')}`;
   control.id = id;
@@ -74,7 +74,7 @@ export function field(label, control, hint) {
   return h('div', { class: 'field' }, h('label', { for: id, text: label }), control, hintNode);
 }
 
-/** A select element from [value, label] pairs. */
+/** Builds a select element from [value, label] pairs. */
 export function select(name, options, selected) {
   return h(
     'select',

@@ -25,7 +25,7 @@ export function appCrumbs(application, last) {
   ];
 }
 
-/** The endpoint's state as a symbol and words, with the reason when it is disabled. */
+/** Describes the endpoint's state with a symbol and words, and the reason when it is disabled. */
 export function stateText(endpoint) {
   if (!endpoint.disabled) return h('span', { class: 'badge ok' }, h('span', { 'aria-hidden': 'true', text: '●' }), ' Enabled');
   const reason = DISABLED_REASONS[endpoint.disabledReason] ?? endpoint.disabledReason ?? 'disabled';
@@ -71,7 +71,7 @@ export async function renderEndpoints({ params: [appId] }) {
   ];
 }
 
-/** Links between an application's endpoints and messages; `current` is marked for assistive technology. */
+/** Builds the links between an application's endpoints and messages, marking `current` with aria-current. */
 export function appTabs(appId, current) {
   const link = (key, label, href) => h('li', {}, h('a', { href, text: label, 'aria-current': key === current ? 'page' : null }));
   return h(
