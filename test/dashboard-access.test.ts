@@ -6,8 +6,10 @@ import {
   collectPageErrors,
   horizontalOverflow,
   launchBrowser,
+  lowContrastText,
   saveScreenshot,
   unnamedControls,
+  waitForView,
 } from './support/browser.js';
 import { seedDashboard, type DashboardData } from './support/dashboard-data.js';
 import { startHookline, type TestServer } from './support/hookline.js';
@@ -129,6 +131,7 @@ describe('dashboard access and accessibility', { skip }, () => {
 
   async function show(page: Page, hash: string, heading: RegExp): Promise<void> {
     await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+    await waitForView(page);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   }
 
@@ -153,7 +156,7 @@ describe('dashboard access and accessibility', { skip }, () => {
     for (const hash of [`#/apps/${data.globex.appId}/endpoints`, '#/sources', '#/apps']) {
       await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
       await page.getByRole('heading', { level: 1, name: 'Acme Store: endpoints' }).waitFor();
-      await page.waitForFunction(`location.hash === '#/apps/${data.acme.appId}/endpoints'`);
+      await waitForView(page, `#/apps/${data.acme.appId}/endpoints`);
     }
     const text = await page.locator('body').innerText();
     assert.ok(!text.includes('Globex'), 'no other application is shown');
@@ -214,6 +217,19 @@ describe('dashboard access and accessibility', { skip }, () => {
       const { checked, unnamed } = await unnamedControls(page);
       assert.ok(checked >= 3, `${hash} has controls to check`);
       assert.deepEqual(unnamed, [], hash);
+    }
+    await page.context().close();
+  });
+
+  it('keeps text contrast at 4.5:1 or more', async () => {
+    const page = await newPage();
+    await page.goto(`${server.url}/ui/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    assert.deepEqual(await lowContrastText(page), [], 'sign-in');
+    await signIn(page);
+    for (const [hash, heading] of views()) {
+      await show(page, hash, heading);
+      assert.deepEqual(await lowContrastText(page), [], hash);
     }
     await page.context().close();
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserSkipReason, collectPageErrors, launchBrowser, saveScreenshot } from './support/browser.js';
+import { browserSkipReason, collectPageErrors, launchBrowser, saveScreenshot, waitForView } from './support/browser.js';
 import { seedDashboard, type DashboardData } from './support/dashboard-data.js';
 import { eventually, startHookline, type TestServer } from './support/hookline.js';
 
@@ -89,14 +89,17 @@ describe('dashboard', { skip }, () => {
   it('finds a failed message and resends it', async () => {
     await open(`#/apps/${data.acme.appId}/messages`, 'Acme Store: messages');
     await page.getByLabel('Endpoint').selectOption(data.acme.flakyId);
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await waitForView(page, `endpoint=${data.acme.flakyId}`);
+    assert.ok((await page.getByRole('row').filter({ hasText: 'Succeeded' }).count()) > 10);
+    await saveScreenshot(page, 'messages');
+
     await page.getByLabel('Delivery status').selectOption({ label: 'Failed' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const failedLinks = page.getByRole('link', { name: /^msg_/ });
-    await page.waitForFunction('location.hash.includes("status=2")');
-    await failedLinks.first().waitFor();
+    await waitForView(page, 'status=2');
     const listed = await failedLinks.allInnerTexts();
     assert.deepEqual([...listed].sort(), [...data.acme.failedMessageIds].sort());
-    await saveScreenshot(page, 'messages');
 
     await failedLinks.first().click();
     await page.getByRole('heading', { level: 1, name: /^Message msg_/ }).waitFor();

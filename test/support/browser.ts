@@ -75,7 +75,58 @@ export async function unnamedControls(page: Page): Promise<{ checked: number; un
   }
 }
 
+/**
+ * Waits until the dashboard has finished rendering the view of the current address, and, when
+ * `hashPart` is given, until the address contains it. The predicate is a function, not a
+ * string: the page's Content-Security-Policy forbids evaluating strings.
+ */
+export async function waitForView(page: Page, hashPart = ''): Promise<void> {
+  await page.waitForFunction((part) => {
+    // The test code is compiled without DOM types; this runs in the page.
+    const { document, location } = globalThis as unknown as {
+      document: { getElementById(id: string): { dataset: Record<string, string>; hasAttribute(name: string): boolean } };
+      location: { hash: string };
+    };
+    const main = document.getElementById('main');
+    return location.hash.includes(part) && main.dataset.view === location.hash && !main.hasAttribute('aria-busy');
+  }, hashPart);
+}
+
 /** Returns how far the page is wider than the viewport, in CSS pixels (0 when it fits). */
 export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+}
+
+/**
+ * Lists text whose contrast with its background is below `minimum` (WCAG 2 formula). The
+ * background is the first ancestor with an opaque background colour; SVG text uses its fill.
+ */
+export function lowContrastText(page: Page, minimum = 4.5): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const parse = (value) => (value.match(/[\\d.]+/g) || []).map(Number);
+    const luminance = ([r, g, b]) => {
+      const channel = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    };
+    const background = (element) => {
+      for (let node = element; node; node = node.parentElement) {
+        const rgba = parse(getComputedStyle(node).backgroundColor);
+        if (rgba.length === 3 || (rgba.length === 4 && rgba[3] === 1)) return rgba.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const failures = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      const element = text.parentElement;
+      if (!element || text.textContent.trim() === '' || !element.checkVisibility()) continue;
+      if (element.closest('.visually-hidden, title, desc, option')) continue;
+      const style = getComputedStyle(element);
+      const foreground = parse(element instanceof SVGElement ? style.fill : style.color).slice(0, 3);
+      const [light, dark] = [luminance(foreground), luminance(background(element))].sort((a, b) => b - a);
+      const ratio = (light + 0.05) / (dark + 0.05);
+      if (ratio < ${minimum}) failures.push(text.textContent.trim().slice(0, 40) + ' (' + ratio.toFixed(2) + ')');
+    }
+    return failures;
+  })()`);
 }

@@ -101,6 +101,7 @@ async function render() {
   }
 
   renderNav(path);
+  const rendering = location.hash;
   const ticket = ++renderCount;
   main.replaceChildren(h('p', { class: 'loading', text: 'Loading…' }));
   main.setAttribute('aria-busy', 'true');
@@ -117,6 +118,8 @@ async function render() {
   main.replaceChildren(...nodes);
   if (flash) main.querySelector('h1')?.after(flash);
   main.removeAttribute('aria-busy');
+  // Marks which address the content belongs to, for scripts and tests that wait for a view.
+  main.dataset.view = rendering;
   focusHeading();
 }
 

@@ -16,7 +16,7 @@ function attemptTitle(attempt) {
 function headersTable(headers) {
   if (!headers) return h('p', { class: 'hint', text: 'Not recorded: this attempt was made before Hookline stored request headers.' });
   const rows = Object.entries(headers).map(([name, value]) => [h('code', { text: name }), h('code', { class: 'value', text: value })]);
-  return table('Request headers', ['Header', 'Value'], rows, { class: 'headers' });
+  return table('Request headers', ['Header', 'Value'], rows, { class: 'headers', hideCaption: true });
 }
 
 function attemptArticle(attempt, endpointUrls, expanded) {
@@ -117,6 +117,7 @@ export async function deliveriesSection(application, message, attempts) {
     'section',
     { class: 'card', 'aria-labelledby': 'deliveries-title' },
     h('h2', { id: 'deliveries-title', text: 'Deliveries' }),
+    h('p', { class: 'hint', text: 'The status of the scheduled delivery to each endpoint. A resend adds an attempt below and leaves this status as it is.' }),
     rows.length ? table('Deliveries', ['Endpoint', 'Status', 'Next attempt', 'Action'], rows, { hideCaption: true }) : h('p', { text: 'This message was sent to no endpoint.' }),
     output,
   );

@@ -28,7 +28,7 @@ function readFilters(params) {
 
 function filterForm(application, filters, endpoints, eventTypes) {
   const eventType = select('event_type', [['', 'Any event type'], ...eventTypes.map((type) => [type.name, type.name])], filters.eventType);
-  const endpoint = select('endpoint', [['', 'Any endpoint'], ...endpoints.map((ep) => [ep.id, ep.url])], filters.endpoint);
+  const endpoint = select('endpoint', [['', 'Any endpoint'], ...endpoints.map((ep) => [ep.id, ep.description ? `${ep.description} (${ep.url})` : ep.url])], filters.endpoint);
   const status = select('status', STATUSES, filters.status);
   const after = h('input', { type: 'datetime-local', name: 'after', value: filters.after ? isoToLocalInput(filters.after) : null });
   const before = h('input', { type: 'datetime-local', name: 'before', value: filters.before ? isoToLocalInput(filters.before) : null });
