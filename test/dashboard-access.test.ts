@@ -163,7 +163,9 @@ describe('dashboard access and accessibility', { skip }, () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in to Hookline' }).waitFor();
-    const revoked = await fetch(`${server.url}/api/v1/app/acme-store`, { headers: { authorization: `Bearer ${access.token}` } });
+    const revoked = await fetch(`${server.url}/api/v1/app/acme-store`, {
+      headers: { authorization: `Bearer ${access.token}` },
+    });
     assert.equal(revoked.status, 401, 'signing out revokes the portal token');
     assert.deepEqual(errors.filter((error) => !/401/.test(error)), []);
     await page.context().close();
@@ -238,7 +240,14 @@ describe('dashboard access and accessibility', { skip }, () => {
     const page = await newPage();
     await signIn(page);
     await show(page, `#/apps/${data.acme.appId}/endpoints/${data.acme.flakyId}`, /^Endpoint /);
-    const expected = new Set(['Disable endpoint', 'Recover failed messages', 'Rotate secret', 'Send example', 'Sign out', 'Messages']);
+    const expected = new Set([
+      'Disable endpoint',
+      'Recover failed messages',
+      'Rotate secret',
+      'Send example',
+      'Sign out',
+      'Messages',
+    ]);
     const reached = new Set<string>();
     // Bounded: the view has about forty focusable elements.
     for (let press = 0; press < 80 && reached.size < expected.size; press++) {

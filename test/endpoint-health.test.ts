@@ -11,7 +11,13 @@ interface HealthOut {
   disabledReason: string | null;
   failingSince: string | null;
   consecutiveFailures: number;
-  buckets: Array<{ start: string; attempts: number; successes: number; avgDurationMs: number | null; maxDurationMs: number | null }>;
+  buckets: Array<{
+    start: string;
+    attempts: number;
+    successes: number;
+    avgDurationMs: number | null;
+    maxDurationMs: number | null;
+  }>;
   lastFailure: { attemptId: string; msgId: string; responseStatusCode: number } | null;
 }
 
@@ -117,7 +123,14 @@ describe('endpoint health and attempt headers', () => {
   });
 
   it('rejects a bad window with a validation error', async () => {
-    const cases = ['?since=yesterday', '?buckets=0', '?buckets=201', '?buckets=2.5', `?since=${new Date().toISOString()}&until=2000-01-01T00:00:00Z`, '?since=2000-01-01T00:00:00Z'];
+    const cases = [
+      '?since=yesterday',
+      '?buckets=0',
+      '?buckets=201',
+      '?buckets=2.5',
+      `?since=${new Date().toISOString()}&until=2000-01-01T00:00:00Z`,
+      '?since=2000-01-01T00:00:00Z',
+    ];
     for (const query of cases) {
       const { status, body } = await health(query);
       assert.equal(status, 422, `${query} returned ${status}`);
@@ -144,7 +157,11 @@ describe('inbound source stats', () => {
     const created = await server.fetch('/ingest/api/v1/source', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'orders', type: 'generic-hmac', config: { secret: 'stats-secret', header: 'X-Signature' } }),
+      body: JSON.stringify({
+        name: 'orders',
+        type: 'generic-hmac',
+        config: { secret: 'stats-secret', header: 'X-Signature' },
+      }),
     });
     const source = (await created.json()) as { id: string };
     const post = (body: string, signature: string) =>

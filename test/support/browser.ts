@@ -14,7 +14,9 @@ export const SCREENSHOT_DIR = join('artifacts', 'screenshots');
  */
 export function browserSkipReason(): string | undefined {
   if (existsSync(CHROMIUM_PATH)) return undefined;
-  const message = `Chromium is not installed at ${CHROMIUM_PATH}; install Debian's chromium package or set HOOKLINE_TEST_CHROMIUM.`;
+  const message =
+    `Chromium is not installed at ${CHROMIUM_PATH}; ` +
+    "install Debian's chromium package or set HOOKLINE_TEST_CHROMIUM.";
   if (process.env.CI === 'true') throw new Error(`${message} CI requires the browser tests.`);
   return `skipped: ${message}`;
 }
@@ -57,7 +59,18 @@ interface AxNode {
   properties?: Array<{ name: string; value: { value: unknown } }>;
 }
 
-const CONTROL_ROLES = new Set(['button', 'textbox', 'combobox', 'spinbutton', 'checkbox', 'radio', 'link', 'searchbox', 'slider', 'listbox']);
+const CONTROL_ROLES = new Set([
+  'button',
+  'textbox',
+  'combobox',
+  'spinbutton',
+  'checkbox',
+  'radio',
+  'link',
+  'searchbox',
+  'slider',
+  'listbox',
+]);
 
 /**
  * Counts the interactive elements of the page and lists the roles of those without an
@@ -68,7 +81,9 @@ export async function unnamedControls(page: Page): Promise<{ checked: number; un
   try {
     const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: AxNode[] };
     const controls = nodes.filter((node) => !node.ignored && CONTROL_ROLES.has(node.role?.value ?? ''));
-    const unnamed = controls.filter((node) => (node.name?.value ?? '').trim() === '').map((node) => node.role?.value ?? 'unknown');
+    const unnamed = controls
+      .filter((node) => (node.name?.value ?? '').trim() === '')
+      .map((node) => node.role?.value ?? 'unknown');
     return { checked: controls.length, unnamed };
   } finally {
     await cdp.detach();

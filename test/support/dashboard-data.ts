@@ -15,9 +15,21 @@ export interface DashboardData {
 }
 
 const EVENT_TYPES = [
-  { name: 'invoice.paid', description: 'An invoice was paid', example: { invoiceId: 'in_1042', amount: 4900, currency: 'EUR' } },
-  { name: 'customer.created', description: 'A customer signed up', example: { customerId: 'cus_77', email: 'ada@example.com' } },
-  { name: 'order.shipped', description: 'An order left the warehouse', example: { orderId: 'ord_5531', carrier: 'DHL' } },
+  {
+    name: 'invoice.paid',
+    description: 'An invoice was paid',
+    example: { invoiceId: 'in_1042', amount: 4900, currency: 'EUR' },
+  },
+  {
+    name: 'customer.created',
+    description: 'A customer signed up',
+    example: { customerId: 'cus_77', email: 'ada@example.com' },
+  },
+  {
+    name: 'order.shipped',
+    description: 'An order left the warehouse',
+    example: { orderId: 'ord_5531', carrier: 'DHL' },
+  },
 ];
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -49,8 +61,16 @@ async function spreadOverTime(server: TestServer, messageIds: string[], spanMs: 
   const { db } = server.hookline.store;
   for (const [index, messageId] of messageIds.entries()) {
     const shift = Math.round(((messageIds.length - 1 - index) / messageIds.length) * spanMs);
-    await db.updateTable('messages').set((eb) => ({ created_at: eb('created_at', '-', shift) })).where('id', '=', messageId).execute();
-    await db.updateTable('attempts').set((eb) => ({ created_at: eb('created_at', '-', shift) })).where('message_id', '=', messageId).execute();
+    await db
+      .updateTable('messages')
+      .set((eb) => ({ created_at: eb('created_at', '-', shift) }))
+      .where('id', '=', messageId)
+      .execute();
+    await db
+      .updateTable('attempts')
+      .set((eb) => ({ created_at: eb('created_at', '-', shift) }))
+      .where('message_id', '=', messageId)
+      .execute();
   }
 }
 
@@ -100,12 +120,19 @@ export async function seedDashboard(server: TestServer): Promise<DashboardData> 
     description: 'Order sync',
     headers: { 'X-Tenant': 'acme', Authorization: 'Bearer acme-live-credential' },
   });
-  const steadyEndpoint = await svix.endpoint.create(acme.id, { url: `${steady.url}/billing`, description: 'Billing service' });
+  const steadyEndpoint = await svix.endpoint.create(acme.id, {
+    url: `${steady.url}/billing`,
+    description: 'Billing service',
+  });
   const legacyEndpoint = await svix.endpoint.create(acme.id, { url: `${legacy.url}/crm`, description: 'Legacy CRM' });
   const acmeMessages = await sendMessages(server, acme.id, 24);
   for (const endpoint of [flakyEndpoint, steadyEndpoint]) await settle(server, acme.id, endpoint.id);
   // Deliveries created after the 410 stay pending for the disabled endpoint, so wait for the disable instead.
-  await eventually(async () => ((await svix.endpoint.get(acme.id, legacyEndpoint.id)).disabled ? true : undefined), 10_000, 'the 410 endpoint to be disabled');
+  await eventually(
+    async () => ((await svix.endpoint.get(acme.id, legacyEndpoint.id)).disabled ? true : undefined),
+    10_000,
+    'the 410 endpoint to be disabled',
+  );
 
   // The receiver goes down: these messages use up every retry and end failed.
   flaky.down = true;
@@ -115,7 +142,11 @@ export async function seedDashboard(server: TestServer): Promise<DashboardData> 
 
   const globex = await svix.application.create({ name: 'Globex Billing', uid: 'globex' });
   const globexEndpoint = await svix.endpoint.create(globex.id, { url: `${steady.url}/globex`, description: 'Ledger' });
-  const paused = await svix.endpoint.create(globex.id, { url: 'http://127.0.0.1:9/paused', description: 'Paused for maintenance', disabled: true });
+  const paused = await svix.endpoint.create(globex.id, {
+    url: 'http://127.0.0.1:9/paused',
+    description: 'Paused for maintenance',
+    disabled: true,
+  });
   await sendMessages(server, globex.id, 6);
   await settle(server, globex.id, globexEndpoint.id);
 
@@ -127,7 +158,13 @@ export async function seedDashboard(server: TestServer): Promise<DashboardData> 
   return {
     receivers: [flaky.receiver, steady, legacy],
     flaky,
-    acme: { appId: acme.id, flakyId: flakyEndpoint.id, steadyId: steadyEndpoint.id, legacyId: legacyEndpoint.id, failedMessageIds },
+    acme: {
+      appId: acme.id,
+      flakyId: flakyEndpoint.id,
+      steadyId: steadyEndpoint.id,
+      legacyId: legacyEndpoint.id,
+      failedMessageIds,
+    },
     globex: { appId: globex.id, endpointId: globexEndpoint.id, pausedId: paused.id },
     initech: { appId: initech.id },
     source,

@@ -30,9 +30,22 @@ const healthSchema = {
   querystring: {
     type: 'object',
     properties: {
-      since: { type: 'string', format: 'date-time', description: 'Start of the window (RFC 3339); default 24 hours before `until`.' },
-      until: { type: 'string', format: 'date-time', description: 'End of the window (RFC 3339), exclusive; default now.' },
-      buckets: { type: 'integer', minimum: 1, maximum: MAX_BUCKETS, description: `Number of buckets; default ${DEFAULT_BUCKETS}.` },
+      since: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Start of the window (RFC 3339); default 24 hours before `until`.',
+      },
+      until: {
+        type: 'string',
+        format: 'date-time',
+        description: 'End of the window (RFC 3339), exclusive; default now.',
+      },
+      buckets: {
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_BUCKETS,
+        description: `Number of buckets; default ${DEFAULT_BUCKETS}.`,
+      },
     },
   },
 };

@@ -61,7 +61,8 @@ function renderNav(path) {
   );
   document.getElementById('main-nav').hidden = false;
   document.getElementById('session').hidden = false;
-  document.getElementById('session-label').textContent = session.appId ? `Application ${session.appId}` : 'Signed in with an API token';
+  const label = session.appId ? `Application ${session.appId}` : 'Signed in with an API token';
+  document.getElementById('session-label').textContent = label;
 }
 
 /** Keeps an app portal session on its own application. */
@@ -147,12 +148,22 @@ function renderSignIn(message) {
   document.getElementById('session').hidden = true;
   document.title = 'Sign in · Hookline';
   const output = h('div', { class: 'output' }, message ?? '');
-  const tokenInput = h('input', { name: 'token', type: 'password', autocomplete: 'off', required: true, spellcheck: 'false' });
+  const tokenInput = h('input', {
+    name: 'token',
+    type: 'password',
+    autocomplete: 'off',
+    required: true,
+    spellcheck: 'false',
+  });
   const appInput = h('input', { name: 'app', type: 'text', autocomplete: 'off', spellcheck: 'false' });
   const form = h(
     'form',
     { class: 'card sign-in', 'aria-labelledby': 'page-title' },
-    field('API token or app portal token', tokenInput, 'The token is kept in this browser tab only and is sent only to this server.'),
+    field(
+      'API token or app portal token',
+      tokenInput,
+      'The token is kept in this browser tab only and is sent only to this server.',
+    ),
     field('Application ID or UID (app portal tokens only)', appInput),
     h('button', { type: 'submit', text: 'Sign in' }),
     output,

@@ -7,6 +7,8 @@ import { runAction } from './ui.js';
 const POLL_INTERVAL_MS = 1000;
 const POLL_LIMIT_MS = 30_000;
 const TRIGGERS = ['scheduled', 'manual resend'];
+const DELIVERIES_HINT =
+  'The status of the scheduled delivery to each endpoint. A resend adds an attempt below and leaves this status as it is.';
 
 function attemptTitle(attempt) {
   const code = attempt.responseStatusCode ? `HTTP ${attempt.responseStatusCode}` : 'no response';
@@ -14,8 +16,14 @@ function attemptTitle(attempt) {
 }
 
 function headersTable(headers) {
-  if (!headers) return h('p', { class: 'hint', text: 'Not recorded: this attempt was made before Hookline stored request headers.' });
-  const rows = Object.entries(headers).map(([name, value]) => [h('code', { text: name }), h('code', { class: 'value', text: value })]);
+  if (!headers) {
+    const text = 'Not recorded: this attempt was made before Hookline stored request headers.';
+    return h('p', { class: 'hint', text });
+  }
+  const rows = Object.entries(headers).map(([name, value]) => [
+    h('code', { text: name }),
+    h('code', { class: 'value', text: value }),
+  ]);
   return table('Request headers', ['Header', 'Value'], rows, { class: 'headers', hideCaption: true });
 }
 
@@ -58,21 +66,31 @@ export async function attemptsSection(application, message) {
   const endpoints = await api('GET', `/api/v1/app/${seg(application.id)}/endpoint?limit=250`);
   const endpointUrls = new Map(endpoints.data.map((endpoint) => [endpoint.id, endpoint.url]));
   const list = h('div', { class: 'attempt-list' });
-  const section = h('section', { class: 'card', 'aria-labelledby': 'attempts-title' }, h('h2', { id: 'attempts-title', text: 'Attempts' }), list);
+  const section = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'attempts-title' },
+    h('h2', { id: 'attempts-title', text: 'Attempts' }),
+    list,
+  );
   const state = {
     node: section,
     count: 0,
     async reload() {
       const page = await api('GET', path);
       state.count = page.data.length;
-      list.replaceChildren(
-        ...(page.data.length ? page.data.map((attempt, index) => attemptArticle(attempt, endpointUrls, index === 0)) : [h('p', { text: 'No attempts yet.' })]),
-      );
+      const articles = page.data.map((attempt, index) => attemptArticle(attempt, endpointUrls, index === 0));
+      list.replaceChildren(...(articles.length ? articles : [h('p', { text: 'No attempts yet.' })]));
       return page.data;
     },
   };
   await state.reload();
   return state;
+}
+
+function newAttemptText(attempt) {
+  const outcome = attempt.statusText === 'success' ? 'succeeded' : 'failed';
+  const code = attempt.responseStatusCode ? `HTTP ${attempt.responseStatusCode}` : 'no response';
+  return `New attempt: ${outcome} with ${code}.`;
 }
 
 /** Polls the attempts until one more than `before` exists, or the time limit passes. */
@@ -103,7 +121,7 @@ export async function deliveriesSection(application, message, attempts) {
           output.replaceChildren(notice('info', 'Resend queued; waiting for the new attempt…'));
           const attempt = await waitForNewAttempt(attempts, before);
           const text = attempt
-            ? `New attempt: ${attempt.statusText === 'success' ? 'succeeded' : 'failed'} with ${attempt.responseStatusCode ? `HTTP ${attempt.responseStatusCode}` : 'no response'}.`
+            ? newAttemptText(attempt)
             : 'Resend queued. The new attempt has not been recorded yet; reload the page later.';
           announce(text);
           return notice(attempt && attempt.statusText === 'success' ? 'ok' : 'info', text);
@@ -111,14 +129,21 @@ export async function deliveriesSection(application, message, attempts) {
         ['Resend this message?', `The message is sent once more to ${endpoint.url}, with the same webhook-id.`, 'Resend'],
       ),
     );
-    return [h('span', { class: 'url', text: endpoint.url }), statusBadge(endpoint.statusText), endpoint.nextAttempt ? formatTime(endpoint.nextAttempt) : '—', button];
+    return [
+      h('span', { class: 'url', text: endpoint.url }),
+      statusBadge(endpoint.statusText),
+      endpoint.nextAttempt ? formatTime(endpoint.nextAttempt) : '—',
+      button,
+    ];
   });
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'deliveries-title' },
     h('h2', { id: 'deliveries-title', text: 'Deliveries' }),
-    h('p', { class: 'hint', text: 'The status of the scheduled delivery to each endpoint. A resend adds an attempt below and leaves this status as it is.' }),
-    rows.length ? table('Deliveries', ['Endpoint', 'Status', 'Next attempt', 'Action'], rows, { hideCaption: true }) : h('p', { text: 'This message was sent to no endpoint.' }),
+    h('p', { class: 'hint', text: DELIVERIES_HINT }),
+    rows.length
+      ? table('Deliveries', ['Endpoint', 'Status', 'Next attempt', 'Action'], rows, { hideCaption: true })
+      : h('p', { text: 'This message was sent to no endpoint.' }),
     output,
   );
 }

@@ -99,8 +99,9 @@ function latencyChart(health) {
   const y = (ms) => MARGIN.top + PLOT_H * (1 - ms / max);
   const ticks = [0, max / 2, max].map((ms) => [ms, y(ms)]);
   const measured = buckets.filter((bucket) => bucket.avgDurationMs !== null);
+  const means = measured.map((bucket) => bucket.avgDurationMs);
   const description = measured.length
-    ? `Mean response time per bucket, from ${Math.min(...measured.map((b) => b.avgDurationMs))} to ${Math.max(...measured.map((b) => b.avgDurationMs))} ms.`
+    ? `Mean response time per bucket, from ${Math.min(...means)} to ${Math.max(...means)} ms.`
     : 'No attempts in this period.';
   const { svg, step } = frame('Mean response time per bucket', description, ticks, (ms) => String(Math.round(ms)), health);
   const points = [];
@@ -110,7 +111,10 @@ function latencyChart(health) {
     points.push(`${x.toFixed(1)},${y(bucket.avgDurationMs).toFixed(1)}`);
     svg.append(s('circle', { cx: x, cy: y(bucket.avgDurationMs), r: 3, class: 'point' }));
   });
-  if (points.length > 1) svg.insertBefore(s('polyline', { points: points.join(' '), class: 'line' }), svg.querySelector('circle'));
+  // The line goes under the points, so it is inserted before the first one.
+  if (points.length > 1) {
+    svg.insertBefore(s('polyline', { points: points.join(' '), class: 'line' }), svg.querySelector('circle'));
+  }
   return svg;
 }
 
@@ -120,7 +124,8 @@ export function healthCharts(health) {
   const attempts = buckets.reduce((sum, bucket) => sum + bucket.attempts, 0);
   const successes = buckets.reduce((sum, bucket) => sum + bucket.successes, 0);
   const overall = attempts ? `${Math.round((successes / attempts) * 1000) / 10}%` : 'no attempts';
-  const summary = `${overall} of ${attempts} attempts succeeded between ${formatTime(health.since)} and ${formatTime(health.until)}.`;
+  const period = `between ${formatTime(health.since)} and ${formatTime(health.until)}`;
+  const summary = `${overall} of ${attempts} attempts succeeded ${period}.`;
   const rows = buckets
     .filter((bucket) => bucket.attempts > 0)
     .map((bucket) => [
@@ -134,7 +139,12 @@ export function healthCharts(health) {
     'div',
     { class: 'charts' },
     h('p', { class: 'chart-summary', text: summary }),
-    h('figure', {}, successChart(health, summary), h('figcaption', { text: 'Success rate. Hatched bars had failures; empty slots had no attempts.' })),
+    h(
+      'figure',
+      {},
+      successChart(health, summary),
+      h('figcaption', { text: 'Success rate. Hatched bars had failures; empty slots had no attempts.' }),
+    ),
     h('figure', {}, latencyChart(health), h('figcaption', { text: 'Mean response time (latency), in milliseconds.' })),
     h(
       'details',

@@ -27,20 +27,34 @@ function toggleAction(base, endpoint) {
       output,
       async () => {
         await api('PATCH', base, { disabled: disabling });
-        setFlash(notice('ok', disabling ? 'Endpoint disabled. Messages wait until it is enabled again.' : 'Endpoint enabled. Waiting messages are being sent.'));
+        const done = disabling
+          ? 'Endpoint disabled. Messages wait until it is enabled again.'
+          : 'Endpoint enabled. Waiting messages are being sent.';
+        setFlash(notice('ok', done));
         refreshView();
       },
       disabling
-        ? ['Disable this endpoint?', `No messages are sent to ${endpoint.url} until it is enabled again; they wait, none are lost.`, 'Disable']
+        ? [
+            'Disable this endpoint?',
+            `No messages are sent to ${endpoint.url} until it is enabled again. They wait, and none are lost.`,
+            'Disable',
+          ]
         : ['Enable this endpoint?', `Messages waiting for ${endpoint.url} are sent at once.`, 'Enable'],
     ),
   );
-  const text = disabling ? 'Stop sending to this endpoint; messages wait until it is enabled.' : 'Resume sending to this endpoint.';
+  const text = disabling
+    ? 'Stop sending to this endpoint. Messages wait until it is enabled.'
+    : 'Resume sending to this endpoint.';
   return actionCard('action-toggle', disabling ? 'Disable' : 'Enable', text, button, output);
 }
 
 function recoverAction(base, endpoint) {
-  const since = h('input', { type: 'datetime-local', name: 'recover-since', required: true, value: isoToLocalInput(Date.now() - 24 * HOUR_MS) });
+  const since = h('input', {
+    type: 'datetime-local',
+    name: 'recover-since',
+    required: true,
+    value: isoToLocalInput(Date.now() - 24 * HOUR_MS),
+  });
   const button = h('button', { type: 'submit', text: 'Recover failed messages' });
   const output = h('div', { class: 'output' });
   const form = h('form', { class: 'inline-form' }, field('Resend failed messages since', since), button);
@@ -56,22 +70,41 @@ function recoverAction(base, endpoint) {
       output,
       async () => {
         const task = await api('POST', `${base}/recover`, { since: iso });
-        return notice('ok', `Recovery started (task ${task.id}, ${task.status}): messages that failed since ${formatTime(iso)} are sent again.`);
+        const text = `Recovery started (task ${task.id}, ${task.status}): messages that failed since ${formatTime(iso)} are sent again.`;
+        return notice('ok', text);
       },
-      ['Recover failed messages?', `Every message that failed to reach ${endpoint.url} since ${formatTime(iso)} is sent again.`, 'Recover'],
+      [
+        'Recover failed messages?',
+        `Every message that failed to reach ${endpoint.url} since ${formatTime(iso)} is sent again.`,
+        'Recover',
+      ],
     );
   });
-  return actionCard('action-recover', 'Recover', 'Send again every message that failed to reach this endpoint since a time.', form, output);
+  const description = 'Send again every message that failed to reach this endpoint since a time.';
+  return actionCard('action-recover', 'Recover', description, form, output);
 }
 
 function rotateAction(base) {
-  const hours = h('input', { type: 'number', name: 'grace-hours', min: '0', max: '168', step: '1', value: '24', required: true, inputmode: 'numeric' });
+  const hours = h('input', {
+    type: 'number',
+    name: 'grace-hours',
+    min: '0',
+    max: '168',
+    step: '1',
+    value: '24',
+    required: true,
+    inputmode: 'numeric',
+  });
   const button = h('button', { type: 'submit', class: 'danger', text: 'Rotate secret' });
   const output = h('div', { class: 'output' });
   const form = h(
     'form',
     { class: 'inline-form' },
-    field('Grace period (hours)', hours, 'During the grace period each message is signed with both the old and the new secret.'),
+    field(
+      'Grace period (hours)',
+      hours,
+      'During the grace period each message is signed with both the old and the new secret.',
+    ),
     button,
   );
   form.addEventListener('submit', (event) => {
@@ -87,16 +120,19 @@ function rotateAction(base) {
       output,
       async () => {
         await api('POST', `${base}/secret/rotate`, { gracePeriodSeconds: graceHours * 3600 });
-        return notice('ok', `Secret rotated. Grace period: ${graceHours} hours; the old secret stops signing at about ${formatTime(until)}.`);
+        const text = `Secret rotated. Grace period: ${graceHours} hours. The old secret stops signing at about ${formatTime(until)}.`;
+        return notice('ok', text);
       },
       [
         'Rotate the signing secret?',
-        `A new secret is generated. The old one keeps signing for ${graceHours} hours (until about ${formatTime(until)}); the receiver must switch before then.`,
+        `A new secret is generated. The old one keeps signing for ${graceHours} hours, until about ` +
+          `${formatTime(until)}, and the receiver must switch before then.`,
         'Rotate',
       ],
     );
   });
-  return actionCard('action-rotate', 'Rotate secret', 'Replace the signing secret, keeping the old one valid for a grace period.', form, output);
+  const description = 'Replace the signing secret, keeping the old one valid for a grace period.';
+  return actionCard('action-rotate', 'Rotate secret', description, form, output);
 }
 
 function exampleAction(base, application, eventTypes) {
@@ -115,10 +151,15 @@ function exampleAction(base, application, eventTypes) {
         const href = `#/apps/${seg(application.id)}/messages/${seg(message.id)}`;
         return notice('ok', 'Example sent as message ', h('a', { href, text: message.id }), '.');
       },
-      ['Send an example event?', `A real ${choice.value} message with the example payload is sent to this endpoint only.`, 'Send'],
+      [
+        'Send an example event?',
+        `A real ${choice.value} message with the example payload is sent to this endpoint only.`,
+        'Send',
+      ],
     );
   });
-  return actionCard('action-example', 'Send example', 'Send a test message of an event type to this endpoint only.', form, output);
+  const description = 'Send a test message of an event type to this endpoint only.';
+  return actionCard('action-example', 'Send example', description, form, output);
 }
 
 /** Builds the actions section of the endpoint view. */

@@ -17,7 +17,8 @@ export function pageHeader(title, crumbs = []) {
 /** Shows an error from the API with its code, or any other error with its message. */
 export function errorNotice(error) {
   if (error instanceof ApiError) {
-    return notice('error', h('strong', { text: `Error ${error.status || ''} ${error.code}`.replace('  ', ' ') }), ': ', error.message);
+    const title = error.status ? `Error ${error.status} ${error.code}` : `Error ${error.code}`;
+    return notice('error', h('strong', { text: title }), ': ', error.message);
   }
   return notice('error', h('strong', { text: 'Error' }), ': ', String(error?.message ?? error));
 }

@@ -27,9 +27,10 @@ export function appCrumbs(application, last) {
 
 /** Describes the endpoint's state with a symbol and words, and the reason when it is disabled. */
 export function stateText(endpoint) {
-  if (!endpoint.disabled) return h('span', { class: 'badge ok' }, h('span', { 'aria-hidden': 'true', text: '●' }), ' Enabled');
+  const symbol = (text) => h('span', { 'aria-hidden': 'true', text });
+  if (!endpoint.disabled) return h('span', { class: 'badge ok' }, symbol('●'), ' Enabled');
   const reason = DISABLED_REASONS[endpoint.disabledReason] ?? endpoint.disabledReason ?? 'disabled';
-  return h('span', {}, h('span', { class: 'badge bad' }, h('span', { 'aria-hidden': 'true', text: '○' }), ' Disabled'), ` (${reason})`);
+  return h('span', {}, h('span', { class: 'badge bad' }, symbol('○'), ' Disabled'), ` (${reason})`);
 }
 
 function successRate(health) {
@@ -41,7 +42,8 @@ function successRate(health) {
 function lastFailureText(appId, failure) {
   if (!failure) return 'none';
   const what = failure.responseStatusCode ? `HTTP ${failure.responseStatusCode}` : (failure.errorCode ?? 'no response');
-  return h('a', { href: `#/apps/${seg(appId)}/messages/${seg(failure.msgId)}`, text: `${what} at ${formatTime(failure.timestamp)}` });
+  const href = `#/apps/${seg(appId)}/messages/${seg(failure.msgId)}`;
+  return h('a', { href, text: `${what} at ${formatTime(failure.timestamp)}` });
 }
 
 export async function renderEndpoints({ params: [appId] }) {
@@ -73,11 +75,14 @@ export async function renderEndpoints({ params: [appId] }) {
 
 /** Builds the links between an application's endpoints and messages, marking `current` with aria-current. */
 export function appTabs(appId, current) {
-  const link = (key, label, href) => h('li', {}, h('a', { href, text: label, 'aria-current': key === current ? 'page' : null }));
+  const link = (key, label) => {
+    const href = `#/apps/${seg(appId)}/${key}`;
+    return h('li', {}, h('a', { href, text: label, 'aria-current': key === current ? 'page' : null }));
+  };
   return h(
     'nav',
     { class: 'tabs', 'aria-label': 'Application' },
-    h('ul', {}, link('endpoints', 'Endpoints', `#/apps/${seg(appId)}/endpoints`), link('messages', 'Messages', `#/apps/${seg(appId)}/messages`)),
+    h('ul', {}, link('endpoints', 'Endpoints'), link('messages', 'Messages')),
   );
 }
 
@@ -89,6 +94,7 @@ export async function renderEndpoint({ params: [appId, endpointId], query: param
   const since = new Date(Date.now() - windowMs).toISOString();
   const health = await api('GET', `${base}/health${query({ since, buckets })}`);
   const here = `#/apps/${seg(application.id)}/endpoints/${seg(endpoint.id)}`;
+  const messagesHref = `#/apps/${seg(application.id)}/messages?endpoint=${seg(endpoint.id)}`;
 
   const periodLinks = h(
     'ul',
@@ -111,7 +117,7 @@ export async function renderEndpoint({ params: [appId, endpointId], query: param
         ['Failing since', health.failingSince ? formatTime(health.failingSince) : 'not failing'],
         ['Failures in a row', String(health.consecutiveFailures)],
         ['Last failure', lastFailureText(application.id, health.lastFailure)],
-        ['Messages', h('a', { href: `#/apps/${seg(application.id)}/messages?endpoint=${seg(endpoint.id)}`, text: 'Messages sent to this endpoint' })],
+        ['Messages', h('a', { href: messagesHref, text: 'Messages sent to this endpoint' })],
       ]),
     ),
     h(

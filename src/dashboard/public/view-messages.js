@@ -27,11 +27,15 @@ function readFilters(params) {
 }
 
 function filterForm(application, filters, endpoints, eventTypes) {
-  const eventType = select('event_type', [['', 'Any event type'], ...eventTypes.map((type) => [type.name, type.name])], filters.eventType);
-  const endpoint = select('endpoint', [['', 'Any endpoint'], ...endpoints.map((ep) => [ep.id, ep.description ? `${ep.description} (${ep.url})` : ep.url])], filters.endpoint);
+  const typeOptions = eventTypes.map((type) => [type.name, type.name]);
+  const endpointOptions = endpoints.map((ep) => [ep.id, ep.description ? `${ep.description} (${ep.url})` : ep.url]);
+  const eventType = select('event_type', [['', 'Any event type'], ...typeOptions], filters.eventType);
+  const endpoint = select('endpoint', [['', 'Any endpoint'], ...endpointOptions], filters.endpoint);
   const status = select('status', STATUSES, filters.status);
-  const after = h('input', { type: 'datetime-local', name: 'after', value: filters.after ? isoToLocalInput(filters.after) : null });
-  const before = h('input', { type: 'datetime-local', name: 'before', value: filters.before ? isoToLocalInput(filters.before) : null });
+  const timeInput = (name, value) =>
+    h('input', { type: 'datetime-local', name, value: value ? isoToLocalInput(value) : null });
+  const after = timeInput('after', filters.after);
+  const before = timeInput('before', filters.before);
   const problem = h('div', { class: 'output' });
   const form = h(
     'form',
@@ -41,7 +45,12 @@ function filterForm(application, filters, endpoints, eventTypes) {
     field('Delivery status', status, 'Status is per endpoint: choose an endpoint to filter by it.'),
     field('Created after', after),
     field('Created before', before),
-    h('div', { class: 'filter-buttons' }, h('button', { type: 'submit', text: 'Apply filters' }), h('a', { href: `#/apps/${seg(application.id)}/messages`, class: 'button secondary', text: 'Clear' })),
+    h(
+      'div',
+      { class: 'filter-buttons' },
+      h('button', { type: 'submit', text: 'Apply filters' }),
+      h('a', { href: `#/apps/${seg(application.id)}/messages`, class: 'button secondary', text: 'Clear' }),
+    ),
     problem,
   );
   form.addEventListener('submit', (event) => {
@@ -101,8 +110,12 @@ export async function renderMessages({ params: [appId], query: params }) {
     ...pageHeader(`${application.name}: messages`, appCrumbs(application, 'Messages')),
     appTabs(application.id, 'messages'),
     filterForm(application, filters, endpoints.data, eventTypes.data),
-    rows.length ? table('Messages', headers, rows, { hideCaption: true }) : h('p', { text: 'No messages match these filters.' }),
-    page.done ? null : h('p', {}, h('a', { href: `#/apps/${seg(application.id)}/messages?${next}`, text: 'Older messages' })),
+    rows.length
+      ? table('Messages', headers, rows, { hideCaption: true })
+      : h('p', { text: 'No messages match these filters.' }),
+    page.done
+      ? null
+      : h('p', {}, h('a', { href: `#/apps/${seg(application.id)}/messages?${next}`, text: 'Older messages' })),
   ];
 }
 
