@@ -194,6 +194,17 @@ describe('dashboard access and accessibility', { skip }, () => {
     await page.context().close();
   });
 
+  it('shows a not-found view for unknown addresses', async () => {
+    const page = await newPage();
+    await signIn(page);
+    for (const hash of ['#/nowhere', '#/%E0%A4%A']) {
+      await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+      await waitForView(page);
+      await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    }
+    await page.context().close();
+  });
+
   it('fits a phone screen without horizontal scrolling', async () => {
     const page = await newPage(375, 812);
     await signIn(page);

@@ -38,7 +38,13 @@ function acceptPortalLink() {
 function parseHash() {
   const raw = location.hash.slice(1) || '/apps';
   const mark = raw.indexOf('?');
-  const path = decodeURIComponent(mark < 0 ? raw : raw.slice(0, mark));
+  let path;
+  try {
+    path = decodeURIComponent(mark < 0 ? raw : raw.slice(0, mark));
+  } catch {
+    // A malformed percent-encoding matches no route and shows the not-found view.
+    path = raw;
+  }
   return { path, query: new URLSearchParams(mark < 0 ? '' : raw.slice(mark + 1)) };
 }
 
