@@ -184,6 +184,23 @@ describe('dashboard access and accessibility', { skip }, () => {
     await page.context().close();
   });
 
+  it('shows the 403 of a read-only portal token', async () => {
+    const access = await server.svix.authentication.appPortalAccess('globex', { readOnly: true });
+    const link = new URL(access.url);
+    const page = await newPage();
+    await page.goto(`${server.url}${link.pathname}${link.hash}`);
+    await page.getByRole('heading', { level: 1, name: 'Globex Billing: endpoints' }).waitFor();
+    await page.getByRole('link', { name: /\/globex$/ }).click();
+    await page.getByRole('heading', { level: 1, name: /^Endpoint / }).waitFor();
+    await page.getByRole('button', { name: 'Disable endpoint' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Disable', exact: true }).click();
+    const alert = page.getByRole('main').getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Error 403 forbidden: This app portal token is read-only/);
+    assert.equal((await server.svix.endpoint.get(data.globex.appId, data.globex.endpointId)).disabled, false);
+    await page.context().close();
+  });
+
   it('rejects a wrong token at sign-in', async () => {
     const page = await newPage();
     await page.goto(`${server.url}/ui/`);
