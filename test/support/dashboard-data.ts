@@ -97,12 +97,21 @@ async function createSource(server: TestServer): Promise<{ id: string; name: str
 export async function seedDashboard(server: TestServer): Promise<DashboardData> {
   const { svix } = server;
   const flaky = { receiver: undefined as unknown as Receiver, down: false };
-  // Every fourth request fails while the receiver is up, so retries recover most messages.
-  flaky.receiver = await startReceiver((_request, index) => ({
-    status: flaky.down || index % 4 === 1 ? 500 : 200,
-    body: flaky.down || index % 4 === 1 ? '{"error":"database is locked"}' : '{"received":true}',
-    delayMs: 15 + ((index * 37) % 90),
-  }));
+  // While the receiver is up, the first attempt of every third message fails and its retry
+  // succeeds, so no message fails for good until the receiver goes down.
+  const attemptsById = new Map<string, number>();
+  flaky.receiver = await startReceiver((request, index) => {
+    const id = String(request.headers['webhook-id']);
+    const attempt = (attemptsById.get(id) ?? 0) + 1;
+    attemptsById.set(id, attempt);
+    const sequence = Number((JSON.parse(request.body.toString()) as { sequence?: number }).sequence);
+    const fail = flaky.down || (sequence % 3 === 1 && attempt === 1);
+    return {
+      status: fail ? 500 : 200,
+      body: fail ? '{"error":"database is locked"}' : '{"received":true}',
+      delayMs: 15 + ((index * 37) % 90),
+    };
+  });
   const steady = await startReceiver((_request, index) => ({ status: 200, body: 'ok', delayMs: 5 + ((index * 13) % 30) }));
   const legacy = await startReceiver(() => ({ status: 410, body: 'This endpoint was retired.' }));
 
