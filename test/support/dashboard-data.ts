@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { eventually, type TestServer } from './hookline.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
-/** What the dashboard tests create: three applications, five endpoints, an inbound source. */
+/** The data the dashboard tests create: three applications, five endpoints, an inbound source. */
 export interface DashboardData {
   receivers: Receiver[];
   /** Responds by pattern while `down` is false, and with 500 while it is true. */
@@ -55,7 +55,7 @@ async function sendMessages(server: TestServer, appId: string, count: number, of
 /**
  * Spreads the application's messages and their attempts over the last `spanMs`, oldest first,
  * keeping their order, so the health chart shows a day of traffic from a test that runs for
- * seconds. Only stored times change; nothing is invented.
+ * seconds. Only stored times change, and nothing is invented.
  */
 async function spreadOverTime(server: TestServer, messageIds: string[], spanMs: number): Promise<void> {
   const { db } = server.hookline.store;
