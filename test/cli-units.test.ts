@@ -123,6 +123,7 @@ describe('attempt feed', () => {
       error_detail: null,
       trigger_type: 0,
       next_attempt_at: null,
+      request_headers: null,
       created_at: createdAt,
     };
     return server.hookline.store.db.insertInto('attempts').values(row).execute();

@@ -122,6 +122,8 @@ describe('openapi responses', () => {
     await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/msg', endpointIds);
     await call('GET', '/api/v1/app/{app_id}/msg/{msg_id}/endpoint', ['acme', messageId]);
     await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/stats', endpointIds);
+    const health = await call('GET', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/health', endpointIds, { query: 'buckets=4' });
+    assert.equal(health.json.buckets.length, 4);
     assert.equal((await call('POST', '/api/v1/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend', ['acme', messageId, 'main'])).status, 202);
     await call('POST', '/api/v1/app/{app_id}/endpoint/{endpoint_id}/send-example', endpointIds, { body: { eventType: 'invoice.paid' } });
 

@@ -8,6 +8,7 @@ import { enforceTokenScope } from './token-scope.js';
 import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
 import { METRICS_ROUTE } from '../metrics/route.js';
 import { DOCUMENT_ROUTE, REFERENCE_ROUTE } from './openapi/routes.js';
+import { DASHBOARD_ROUTES } from '../dashboard/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -20,8 +21,8 @@ declare module 'fastify' {
 
 /**
  * Routes served without an API token. Inbound requests are authenticated by their signature,
- * /metrics by HOOKLINE_METRICS_TOKEN when it is set, and the API description and its
- * reference page contain no data.
+ * /metrics by HOOKLINE_METRICS_TOKEN when it is set. The API description, its reference page
+ * and the dashboard's files contain no data; the dashboard sends a token with every API call.
  */
 const PUBLIC_PATHS = new Set([
   '/api/v1/health',
@@ -30,6 +31,7 @@ const PUBLIC_PATHS = new Set([
   METRICS_ROUTE,
   DOCUMENT_ROUTE,
   REFERENCE_ROUTE,
+  ...DASHBOARD_ROUTES,
 ]);
 
 export function isPublicRoute(url: string): boolean {

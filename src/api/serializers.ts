@@ -91,6 +91,8 @@ export function attemptOut(row: AttemptRow) {
     errorCode: row.error_code,
     errorDetail: row.error_detail,
     nextAttempt: row.next_attempt_at === null ? null : iso(row.next_attempt_at),
+    // Not in the Svix shape; the Svix SDKs skip fields they do not know.
+    requestHeaders: row.request_headers === null ? null : (JSON.parse(row.request_headers) as Record<string, string>),
   };
 }
 

@@ -37,6 +37,8 @@ import { metricsRoutes } from '../metrics/route.js';
 import { isApiRoute } from './openapi/document.js';
 import { descriptionRoutes } from './openapi/routes.js';
 import { compiledPart, type RouteSchema } from './openapi/route-schema.js';
+import { endpointHealthRoutes } from './routes/endpoint-health.js';
+import { dashboardRoutes } from '../dashboard/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -161,6 +163,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     recoveryRoutes,
     contentRoutes,
     portalAccessRoutes,
+    endpointHealthRoutes,
   ];
   for (const register of routeGroups) {
     register(app, options);
@@ -170,5 +173,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   receiveRoutes(app, options);
   if (options.metrics) metricsRoutes(app, { metrics: options.metrics, metricsToken: options.metricsToken });
   descriptionRoutes(app, { routes: () => routes, publicUrl: options.publicUrl, isPublic: isPublicRoute });
+  dashboardRoutes(app, options.logger);
   return app;
 }

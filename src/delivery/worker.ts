@@ -24,6 +24,7 @@ import { isDatabaseUnavailable } from '../store/availability.js';
 import type { Store } from '../store/database.js';
 import type { HttpSender, SendResult } from './http-sender.js';
 import { decideOutcome, type Outcome } from './outcome.js';
+import { maskSensitiveHeaders } from './sensitive-headers.js';
 
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
@@ -312,6 +313,7 @@ export class DeliveryWorker {
           this.workerId,
           {
             url: job.url,
+            requestHeaders: maskSensitiveHeaders(headers),
             statusCode: result.statusCode,
             response: result.responseExcerpt,
             durationMs: result.durationMs,

@@ -106,6 +106,16 @@ export async function countRejection(db: Kysely<Database>, sourceId: string, rea
     .execute();
 }
 
+/** Counts the messages a source accepted: those stored in its application. */
+export async function countAccepted(db: Kysely<Database>, source: SourceRow): Promise<number> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .where('app_id', '=', source.app_id)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 export async function readRejections(db: Kysely<Database>, sourceId: string): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('ingest_rejections')

@@ -116,6 +116,8 @@ export async function claimDueDeliveries(
 
 export interface AttemptRecord {
   url: string;
+  /** The request headers as sent, with sensitive values already masked. */
+  requestHeaders: Record<string, string>;
   success: boolean;
   statusCode: number;
   response: string;
@@ -184,6 +186,7 @@ export async function recordAttempt(
       trigger_type: record.triggerType,
       next_attempt_at: record.nextAttemptAt,
       created_at: now,
+      request_headers: JSON.stringify(record.requestHeaders),
     };
     await trx.insertInto('attempts').values(attempt).execute();
 

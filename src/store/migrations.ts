@@ -4,6 +4,7 @@ import { endpointSecrets } from './migrations/0002-endpoint-secrets.js';
 import { operations } from './migrations/0003-operations.js';
 import { inbound } from './migrations/0004-inbound.js';
 import { hardening } from './migrations/0005-hardening.js';
+import { attemptHeaders } from './migrations/0006-attempt-headers.js';
 import { metricsIndexes } from './migrations/0008-metrics-indexes.js';
 
 /**
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003_operations': operations,
   '0004_inbound': inbound,
   '0005_hardening': hardening,
+  '0006_attempt_headers': attemptHeaders,
   '0008_metrics_indexes': metricsIndexes,
 };
 

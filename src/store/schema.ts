@@ -98,6 +98,8 @@ export interface AttemptTable {
   trigger_type: number;
   next_attempt_at: number | null;
   created_at: number;
+  /** JSON object of the request headers sent, sensitive values masked; null before 0006. */
+  request_headers: string | null;
 }
 
 export interface ApiTokenTable {

@@ -7,6 +7,7 @@ import {
   attemptOut,
   deliveryStatus,
   endpointFields,
+  endpointHealthOut,
   eventTypeOut,
   listOf,
   messageFields,
@@ -72,6 +73,7 @@ const OUTPUTS: Record<string, JsonSchema> = {
     Object.fromEntries(STAT_NAMES.map((key) => [key, { type: 'integer' }])),
     'Counts of the endpoint\'s scheduled deliveries by status; `canceled` is always 0.',
   ),
+  EndpointHealthOut: endpointHealthOut,
   MessageOut: object(messageFields, 'A message: one event sent to the endpoints of an application.'),
   ListResponseMessageOut: listOf('MessageOut'),
   EndpointMessageOut: object(
@@ -102,13 +104,14 @@ const OUTPUTS: Record<string, JsonSchema> = {
   IngestSourceStats: object(
     {
       sourceId: string,
+      accepted: { type: 'integer', description: 'Messages stored from accepted requests.' },
       rejections: {
         type: 'object',
         additionalProperties: { type: 'integer' },
         description: 'Rejected requests by reason.',
       },
     },
-    'Counts of the requests a source rejected.',
+    'Counts of the requests a source accepted and rejected.',
   ),
   OpenApiDocument: {
     type: 'object',

@@ -109,6 +109,13 @@ export const attemptOut = object(
     timestamp,
     errorCode: { ...nullableString, description: 'Why the attempt failed, such as `timeout` or `redirect`.' },
     errorDetail: nullableString,
+    requestHeaders: {
+      type: ['object', 'null'],
+      additionalProperties: { type: 'string' },
+      description:
+        'The headers Hookline sent, with sensitive custom header values masked; null for attempts ' +
+        'stored before Hookline recorded them.',
+    },
   },
   'One HTTP request that delivered, or tried to deliver, a message to an endpoint.',
 );
@@ -135,4 +142,50 @@ export const sourceOut = object(
     updatedAt: timestamp,
   },
   'An inbound source: a URL that receives a provider\'s webhooks and verifies their signatures.',
+);
+
+const healthBucket = object(
+  {
+    start: { ...timestamp, description: 'Start of the slot; it ends where the next one starts.' },
+    attempts: { type: 'integer' },
+    successes: { type: 'integer' },
+    avgDurationMs: { ...nullableInteger, description: 'Mean response time; null for an empty slot.' },
+    maxDurationMs: nullableInteger,
+  },
+  'The attempts to an endpoint in one time slot.',
+);
+
+export const endpointHealthOut = object(
+  {
+    endpointId: string,
+    since: timestamp,
+    until: timestamp,
+    bucketSeconds: { type: 'integer', description: 'Length of each slot in seconds.' },
+    disabled: { type: 'boolean' },
+    disabledReason: { ...nullableString, description: 'Why the endpoint was disabled, such as `gone`.' },
+    failingSince: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'Time of the first failure in the current run of failures.',
+    },
+    consecutiveFailures: { type: 'integer' },
+    buckets: { type: 'array', items: healthBucket },
+    lastFailure: {
+      oneOf: [
+        { type: 'null' },
+        object(
+          {
+            attemptId: string,
+            msgId: string,
+            timestamp,
+            responseStatusCode: { type: 'integer' },
+            errorCode: nullableString,
+            errorDetail: nullableString,
+          },
+          'The most recent failed attempt.',
+        ),
+      ],
+    },
+  },
+  'Success rate and response times of an endpoint over time, from its stored attempts.',
 );

@@ -4,26 +4,9 @@ import { requireEndpoint, updateEndpointHeaders } from '../../store/endpoints.js
 import type { RouteContext } from '../server.js';
 import { validateHeaders } from '../endpoint-input.js';
 import { endpointSchemas } from '../openapi/operations/endpoints.js';
+import { isSensitiveHeader } from '../../delivery/sensitive-headers.js';
 
 type EndpointParams = { app_id: string; endpoint_id: string };
-
-/** Header names whose values are credentials, compared in lower case. */
-const SENSITIVE_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'x-api-key',
-  'api-key',
-  'x-auth-token',
-  'x-access-token',
-]);
-/** Names containing any of these are treated as credentials too, such as `x-webhook-secret`. */
-const SENSITIVE_PARTS = ['secret', 'token', 'password', 'api-key', 'apikey'];
-
-export function isSensitiveHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SENSITIVE_HEADERS.has(lower) || SENSITIVE_PARTS.some((part) => lower.includes(part));
-}
 
 /**
  * Splits headers into the shape Svix returns: values of ordinary headers, and only the names

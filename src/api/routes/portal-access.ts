@@ -40,8 +40,8 @@ export function portalAccessRoutes(app: FastifyInstance, { store, publicUrl }: R
         readOnly: body.readOnly === true,
       });
       request.log.info({ appId: application.id, tokenId, expiresAt: new Date(expiresAt).toISOString() }, 'app portal token issued');
-      // NOTE: Hookline has no portal UI; the URL only carries the token for a portal served elsewhere.
-      return { token, url: `${publicUrl}/app-portal#key=${token}` };
+      // The token rides in the fragment, which browsers never send to a server or in a Referer.
+      return { token, url: `${publicUrl}/ui/#key=${token}&app=${application.id}` };
     },
   );
 

@@ -7,6 +7,7 @@ import type { RouteContext } from '../../api/server.js';
 import { sealSourceSecrets } from '../secret-fields.js';
 import { readSettings, SECRET_FIELDS } from '../settings.js';
 import {
+  countAccepted,
   deleteSource,
   insertSource,
   listSources,
@@ -106,6 +107,6 @@ export function sourceRoutes(app: FastifyInstance, { store, publicUrl, cipher }:
 
   app.get<{ Params: SourceParams }>(`${base}/:source_id/stats`, { schema: sourceSchemas.stats }, async (request) => {
     const source = await requireSource(db, request.params.source_id);
-    return { sourceId: source.id, rejections: await readRejections(db, source.id) };
+    return { sourceId: source.id, accepted: await countAccepted(db, source), rejections: await readRejections(db, source.id) };
   });
 }

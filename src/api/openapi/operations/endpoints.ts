@@ -123,6 +123,22 @@ export const endpointSchemas = {
     body: recoverIn,
     response: { 202: json('The task that requeues the deliveries.', 'RecoverOut'), 404: notFound },
   },
+  health: {
+    summary: 'Get endpoint health over time',
+    description:
+      'Counts the endpoint\'s attempts in equal time slots between `since` and `until`, with the ' +
+      'success count and response times of each, and reports its current failure run and last ' +
+      'failure. Hookline only; the window is at most 90 days.',
+    tags: ENDPOINT,
+    operationId: 'v1.endpoint.get-health',
+    params: endpointParams,
+    querystring: query({
+      since: dateTime('Start of the window; default 24 hours before `until`.'),
+      until: dateTime('End of the window, exclusive; default now.'),
+      buckets: { type: 'integer', minimum: 1, maximum: 200, description: 'Number of slots; default 24.' },
+    }),
+    response: { 200: json('The endpoint\'s health history.', 'EndpointHealthOut'), 404: notFound },
+  },
   stats: {
     summary: 'Count deliveries by status',
     tags: ENDPOINT,
