@@ -302,11 +302,11 @@ describe('recover edge cases', () => {
     await server.svix.endpoint.create(app.id, { url: receiver.url });
     const message = await server.svix.message.create(app.id, { eventType: 'a', payload: { secret: 'value' } });
     const before = receiver.requests.length;
-    const [first] = (await receiver.waitForRequests(before + 1, 10_000)).slice(before);
+    const [first] = (await receiver.waitForRequests(before + 1, 30_000)).slice(before);
     assert.equal(first!.body.toString(), '{"secret":"value"}');
 
     await server.svix.message.expungeContent(app.id, message.id);
-    const [retry] = (await receiver.waitForRequests(before + 2, 10_000)).slice(before + 1);
+    const [retry] = (await receiver.waitForRequests(before + 2, 30_000)).slice(before + 1);
     assert.equal(retry!.body.toString(), '{}');
     assert.equal(retry!.headers['webhook-id'], message.id);
   });

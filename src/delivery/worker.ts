@@ -29,6 +29,8 @@ import { maskSensitiveHeaders } from './sensitive-headers.js';
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
 const CLAIM_BATCH = 32;
+/** Time allowed beyond the delivery timeout for an attempt's result to be written at shutdown. */
+const RECORD_GRACE_MS = 5000;
 /** Backoff while the database is failing: doubles from the first value up to the second. */
 const DATABASE_BACKOFF_MS = [500, 30_000] as const;
 /** Tries to store an attempt's result before giving up and letting its lease expire. */
@@ -124,9 +126,10 @@ export class DeliveryWorker {
 
   /**
    * Stops claiming, waits up to `drainMs` for attempts in flight, then hands back the leases of
-   * any still running so another worker (or the next start) sends them at once.
+   * any still running so another worker (or the next start) sends them at once. The default
+   * covers the longest possible request plus time to record its result on a busy database.
    */
-  async stop(drainMs = this.options.timeoutMs): Promise<void> {
+  async stop(drainMs = this.options.timeoutMs + RECORD_GRACE_MS): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.notify();
