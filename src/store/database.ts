@@ -6,6 +6,7 @@ import pg from 'pg';
 import { ConfigError } from '../errors.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateToLatest } from './migrations.js';
+import { cachingConnection } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -58,8 +59,8 @@ function openSqlite(url: string): Store {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, engine: 'sqlite', pool: null, writes: new GroupCommit(db), close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingConnection(connection) }) });
+  return { db, engine: 'sqlite', pool: null, writes: new GroupCommit(db, { beginImmediate: true }), close: () => db.destroy() };
 }
 
 /**
