@@ -6,12 +6,12 @@ import {
   countLeases,
   deferDelivery,
   nextDueTime,
-  recordAttempt,
   releaseLeases,
   TriggerType,
   type DeliveryJob,
   type RecordedAttempt,
 } from '../queue/deliveries.js';
+import { AttemptRecorder } from '../queue/attempt-recorder.js';
 import { acquireSendSlot } from '../queue/endpoint-health.js';
 import { sendIntervalMs } from './endpoint-policy.js';
 import type { AttemptEvents } from './attempt-events.js';
@@ -92,6 +92,7 @@ export class DeliveryWorker {
   private wakePending = false;
   /** Consecutive failed claims; above zero the database is considered down. */
   private claimFailures = 0;
+  private readonly recorder: AttemptRecorder;
 
   constructor(options: WorkerOptions) {
     this.options = options;
@@ -99,6 +100,8 @@ export class DeliveryWorker {
     // The lease must outlast the slowest attempt, or a second worker could send the same
     // delivery while the first is still waiting for its response.
     this.leaseMs = options.timeoutMs * 2 + 5000;
+    const policy = { engine: options.store.engine, disableAfterMs: options.disableAfterMs ?? Number.MAX_SAFE_INTEGER };
+    this.recorder = new AttemptRecorder(options.store.writes, this.workerId, policy);
   }
 
   start(): void {
@@ -140,13 +143,15 @@ export class DeliveryWorker {
       const wanted = Math.min(free, CLAIM_BATCH);
       let jobs: DeliveryJob[] = [];
       let handedBack = false;
+      let more = false;
 
       if (wanted > 0) {
         const now = Date.now();
         try {
-          const claimed = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
-          jobs = await this.handBackExcess(claimed, now);
-          handedBack = jobs.length < claimed.length;
+          const claim = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
+          jobs = await this.handBackExcess(claim.jobs, now);
+          handedBack = jobs.length < claim.jobs.length;
+          more = claim.more;
           if (this.claimFailures > 0) {
             this.logger.info({ failures: this.claimFailures }, 'database reachable again, claiming resumed');
             this.claimFailures = 0;
@@ -161,7 +166,7 @@ export class DeliveryWorker {
       // Endpoints at their concurrency limit free up only when an attempt ends, and every end
       // wakes the loop, so claiming again before then would only hand the same work back.
       if (wanted === 0 || handedBack) await this.sleep(MAX_IDLE_MS);
-      else if (jobs.length < wanted) await this.sleep(await this.idleDelay());
+      else if (jobs.length < wanted && !more) await this.sleep(await this.idleDelay());
     }
   }
 
@@ -172,10 +177,13 @@ export class DeliveryWorker {
   /**
    * Keeps at most `endpointConcurrency` leases per endpoint, counting other workers' leases,
    * and hands the rest back still due, so a backlog for one slow endpoint cannot fill the
-   * worker while other endpoints wait.
+   * worker while other endpoints wait. The claim takes only what each endpoint has room for,
+   * but on PostgreSQL two processes claiming at once do not see each other's leases; SQLite
+   * claims one at a time, so there is nothing to hand back.
    */
   private async handBackExcess(jobs: DeliveryJob[], now: number): Promise<DeliveryJob[]> {
     if (this.options.endpointConcurrency === undefined || jobs.length === 0) return jobs;
+    if (this.options.store.engine === 'sqlite') return jobs;
     const leases = await countLeases(this.options.store.db, [...new Set(jobs.map((job) => job.endpointId))], now);
     const kept: DeliveryJob[] = [];
     const excess = new Map<string, number>();
@@ -295,24 +303,17 @@ export class DeliveryWorker {
     const schedule = job.triggerType === TriggerType.manual ? [] : retryScheduleMs;
     const outcome = decideOutcome(result, attemptNumber, schedule, now);
 
-    const policy = { engine: store.engine, disableAfterMs: this.options.disableAfterMs ?? Number.MAX_SAFE_INTEGER };
     let recorded: RecordedAttempt | null;
     try {
       recorded = await this.withRetries(() =>
-        recordAttempt(
-          store.writes,
-          job,
-          this.workerId,
-          {
-            url: job.url,
-            statusCode: result.statusCode,
-            response: result.responseExcerpt,
-            durationMs: result.durationMs,
-            triggerType: job.triggerType,
-            ...outcome,
-          },
-          policy,
-        ),
+        this.recorder.record(job, {
+          url: job.url,
+          statusCode: result.statusCode,
+          response: result.responseExcerpt,
+          durationMs: result.durationMs,
+          triggerType: job.triggerType,
+          ...outcome,
+        }),
       );
     } catch (error) {
       if (isForeignKeyViolation(error)) recorded = null;

@@ -2,10 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import { newId } from '../ids.js';
 import { DeliveryStatus, newDeliveryRow } from '../store/messages.js';
 import type { Engine, Store } from '../store/database.js';
-import type { GroupCommit } from '../store/group-commit.js';
 import type { AttemptTable, Database } from '../store/schema.js';
-import { endpointReady, readHealthForUpdate, writeHealth } from './endpoint-health.js';
-import { nextHealth } from '../delivery/endpoint-policy.js';
+import { endpointReady } from './endpoint-health.js';
 
 export const TriggerType = { scheduled: 0, manual: 1 } as const;
 
@@ -30,52 +28,28 @@ export interface DeliveryJob {
   backoffLevel: number;
 }
 
+export interface Claim {
+  jobs: DeliveryJob[];
+  /**
+   * True when due deliveries were left because their endpoint had no room, and more may be
+   * due behind them: claiming again at once may find other endpoints' work.
+   */
+  more: boolean;
+}
+
+type Reader = Kysely<Database>;
+type DueState = typeof DeliveryStatus.sending | typeof DeliveryStatus.pending;
+
 /**
- * Leases up to `limit` due deliveries to `workerId` until `leaseUntil`. A delivery is due when
- * it is pending and its time has come, or when it is being sent under a lease that expired
- * (its worker died). Deliveries to disabled endpoints stay pending until the endpoint is
- * enabled again.
+ * Reads up to `count` due deliveries of one kind with everything needed to send them, in due
+ * order, skipping endpoints that cannot start an attempt now. On PostgreSQL the rows stay
+ * locked until the claim commits, and rows other workers are claiming are skipped.
  */
-export async function claimDueDeliveries(
-  store: Pick<Store, 'db' | 'engine'>,
-  workerId: string,
-  limit: number,
-  now: number,
-  leaseUntil: number,
-  endpointConcurrency = Number.MAX_SAFE_INTEGER,
-): Promise<DeliveryJob[]> {
-  const { db } = store;
+async function readDue(trx: Reader, engine: Engine, state: DueState, now: number, count: number, endpointConcurrency: number) {
   // Two statements, each served in index order: an OR of both conditions made the database
   // sort every due row to pick the first few, which grew with the backlog.
-  const claim = async (state: number, timeColumn: 'd.next_attempt_at' | 'd.lease_expires_at', count: number) =>
-    db
-      .updateTable('deliveries')
-      .set({ status: DeliveryStatus.sending, lease_owner: workerId, lease_expires_at: leaseUntil, updated_at: now })
-      .where('id', 'in', (eb) => {
-        const due = eb
-          .selectFrom('deliveries as d')
-          .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
-          .leftJoin('endpoint_health as h', 'h.endpoint_id', 'd.endpoint_id')
-          .select('d.id')
-          .where('d.status', '=', state)
-          .where(timeColumn, '<=', now)
-          .where('e.disabled', '=', 0)
-          .where(endpointReady(now, endpointConcurrency))
-          .orderBy(timeColumn)
-          .limit(count);
-        // On PostgreSQL several processes claim at once: SKIP LOCKED lets each take rows the
-        // others are not taking. SQLite runs one write transaction at a time, so it needs none.
-        return store.engine === 'postgres' ? due.forUpdate('d').skipLocked() : due;
-      })
-      .returning('id')
-      .execute();
-
-  // Deliveries whose worker died (an expired lease) go first; they are late already.
-  const claimed = await claim(DeliveryStatus.sending, 'd.lease_expires_at', limit);
-  if (claimed.length < limit) claimed.push(...(await claim(DeliveryStatus.pending, 'd.next_attempt_at', limit - claimed.length)));
-  if (claimed.length === 0) return [];
-
-  const rows = await db
+  const timeColumn = state === DeliveryStatus.sending ? 'd.lease_expires_at' : 'd.next_attempt_at';
+  const query = trx
     .selectFrom('deliveries as d')
     .innerJoin('messages as m', 'm.id', 'd.message_id')
     .innerJoin('endpoints as e', 'e.id', 'd.endpoint_id')
@@ -96,22 +70,86 @@ export async function claimDueDeliveries(
       'e.throttle_rate as throttleRate',
       'h.backoff_level as backoffLevel',
     ])
-    .where(
-      'd.id',
-      'in',
-      claimed.map((row) => row.id),
-    )
-    .where('d.lease_owner', '=', workerId)
-    .orderBy('d.next_attempt_at')
-    .execute();
+    .where('d.status', '=', state)
+    .where(timeColumn, '<=', now)
+    .where('e.disabled', '=', 0)
+    .where(endpointReady(now, endpointConcurrency))
+    .orderBy(timeColumn)
+    .limit(count);
+  // SQLite runs one write transaction at a time, so it needs no row locks.
+  return engine === 'postgres' ? query.forUpdate('d').skipLocked().execute() : query.execute();
+}
 
-  return rows.map((row) => ({
+/**
+ * Leases up to `limit` due deliveries to `workerId` until `leaseUntil`, at most as many per
+ * endpoint as its `endpointConcurrency` leaves room for, counting every worker's leases. A
+ * delivery is due when it is pending and its time has come, or when it is being sent under a
+ * lease that expired (its worker died). Deliveries to disabled endpoints stay pending until
+ * the endpoint is enabled again. The claim shares a commit with other writes (group commit).
+ */
+export function claimDueDeliveries(
+  store: Pick<Store, 'writes' | 'engine'>,
+  workerId: string,
+  limit: number,
+  now: number,
+  leaseUntil: number,
+  endpointConcurrency = Number.MAX_SAFE_INTEGER,
+): Promise<Claim> {
+  return store.writes.run((trx) => claim(trx, store.engine, workerId, limit, now, leaseUntil, endpointConcurrency));
+}
+
+async function claim(
+  trx: Reader,
+  engine: Engine,
+  workerId: string,
+  limit: number,
+  now: number,
+  leaseUntil: number,
+  endpointConcurrency: number,
+): Promise<Claim> {
+  // Deliveries whose worker died (an expired lease) go first; they are late already.
+  const due = await readDue(trx, engine, DeliveryStatus.sending, now, limit, endpointConcurrency);
+  if (due.length < limit) {
+    due.push(...(await readDue(trx, engine, DeliveryStatus.pending, now, limit - due.length, endpointConcurrency)));
+  }
+  if (due.length === 0) return { jobs: [], more: false };
+
+  const room = await endpointRoom(trx, due, now, endpointConcurrency);
+  const taken = due.filter((row) => {
+    const left = room.get(row.endpointId) ?? 0;
+    room.set(row.endpointId, left - 1);
+    return left > 0;
+  });
+  if (taken.length > 0) {
+    await trx
+      .updateTable('deliveries')
+      .set({ status: DeliveryStatus.sending, lease_owner: workerId, lease_expires_at: leaseUntil, updated_at: now })
+      .where('id', 'in', taken.map((row) => row.deliveryId))
+      .execute();
+  }
+
+  const jobs = taken.map((row) => ({
     ...row,
     // An expunged payload is delivered as an empty object rather than not at all.
     payload: row.payload ?? '{}',
     headers: JSON.parse(row.headers) as Record<string, string>,
     backoffLevel: row.backoffLevel ?? 0,
   }));
+  return { jobs, more: taken.length < due.length && due.length === limit };
+}
+
+/** Counts the leases each endpoint among `rows` may still take before its concurrency limit. */
+async function endpointRoom(
+  trx: Reader,
+  rows: Array<{ endpointId: string }>,
+  now: number,
+  endpointConcurrency: number,
+): Promise<Map<string, number>> {
+  const ids = [...new Set(rows.map((row) => row.endpointId))];
+  const room = new Map(ids.map((id) => [id, endpointConcurrency]));
+  if (endpointConcurrency === Number.MAX_SAFE_INTEGER) return room;
+  for (const [id, leases] of await countLeases(trx, ids, now)) room.set(id, endpointConcurrency - leases);
+  return room;
 }
 
 export interface AttemptRecord {
@@ -145,107 +183,6 @@ export interface RecordedAttempt {
 }
 
 export type AttemptRow = Selectable<AttemptTable>;
-
-/**
- * Stores the attempt and moves the delivery to its next state in one transaction. The
- * delivery only changes while `workerId` still holds its lease, so a worker whose lease
- * expired cannot overwrite the outcome of the worker that took over.
- */
-export async function recordAttempt(
-  writes: GroupCommit,
-  job: DeliveryJob,
-  workerId: string,
-  record: AttemptRecord,
-  policy: HealthPolicy,
-  now = Date.now(),
-): Promise<RecordedAttempt | null> {
-  return writes.run(async (trx) => {
-    // The delivery is gone when its endpoint, message or application was deleted while the
-    // attempt ran: there is nothing left to record it against.
-    const exists = await trx.selectFrom('deliveries').select('id').where('id', '=', job.deliveryId).executeTakeFirst();
-    if (!exists) return null;
-
-    let status: number = DeliveryStatus.fail;
-    if (record.success) status = DeliveryStatus.success;
-    else if (record.nextAttemptAt !== null) status = DeliveryStatus.pending;
-
-    const attempt: AttemptRow = {
-      id: newId('atmpt', now),
-      message_id: job.messageId,
-      endpoint_id: job.endpointId,
-      app_id: job.appId,
-      url: record.url,
-      status: record.success ? DeliveryStatus.success : DeliveryStatus.fail,
-      response_status_code: record.statusCode,
-      response: record.response,
-      response_duration_ms: record.durationMs,
-      error_code: record.errorCode,
-      error_detail: record.errorDetail,
-      trigger_type: record.triggerType,
-      next_attempt_at: record.nextAttemptAt,
-      created_at: now,
-    };
-    await trx.insertInto('attempts').values(attempt).execute();
-
-    await trx
-      .updateTable('deliveries')
-      .set({
-        status,
-        attempt_count: job.attemptCount + 1,
-        next_attempt_at: record.nextAttemptAt,
-        lease_owner: null,
-        lease_expires_at: null,
-        updated_at: now,
-      })
-      .where('id', '=', job.deliveryId)
-      .where('lease_owner', '=', workerId)
-      .execute();
-
-    if (record.endpointGone) {
-      await disableGoneEndpoint(trx, job.endpointId, now);
-      return { attempt, disabledReason: 'gone' };
-    }
-    const failing = await updateHealth(trx, job.endpointId, record, policy, now);
-    return { attempt, disabledReason: failing ? 'failing' : null };
-  });
-}
-
-/** Applies the attempt to the endpoint's health; returns true when that disabled the endpoint. */
-async function updateHealth(
-  trx: Kysely<Database>,
-  endpointId: string,
-  record: AttemptRecord,
-  policy: HealthPolicy,
-  now: number,
-): Promise<boolean> {
-  const current = await readHealthForUpdate(trx, policy.engine, endpointId, now);
-  const { health, disable } = nextHealth(current, record, now, policy.disableAfterMs);
-  await writeHealth(trx, endpointId, health, now);
-  if (!disable) return false;
-
-  // Pending deliveries stay pending, so enabling the endpoint again resumes them.
-  const result = await trx
-    .updateTable('endpoints')
-    .set({ disabled: 1, disabled_reason: 'failing', updated_at: now })
-    .where('id', '=', endpointId)
-    .where('disabled', '=', 0)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
-}
-
-async function disableGoneEndpoint(trx: Kysely<Database>, endpointId: string, now: number): Promise<void> {
-  await trx
-    .updateTable('endpoints')
-    .set({ disabled: 1, disabled_reason: 'gone', updated_at: now })
-    .where('id', '=', endpointId)
-    .execute();
-  await trx
-    .updateTable('deliveries')
-    .set({ status: DeliveryStatus.fail, next_attempt_at: null, updated_at: now })
-    .where('endpoint_id', '=', endpointId)
-    .where('status', '=', DeliveryStatus.pending)
-    .execute();
-}
 
 /**
  * Queues a manual resend of one message to one endpoint. It ignores the endpoint's filters,
