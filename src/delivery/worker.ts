@@ -143,15 +143,13 @@ export class DeliveryWorker {
       const wanted = Math.min(free, CLAIM_BATCH);
       let jobs: DeliveryJob[] = [];
       let handedBack = false;
-      let more = false;
 
       if (wanted > 0) {
         const now = Date.now();
         try {
-          const claim = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
-          jobs = await this.handBackExcess(claim.jobs, now);
-          handedBack = jobs.length < claim.jobs.length;
-          more = claim.more;
+          const claimed = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
+          jobs = await this.handBackExcess(claimed, now);
+          handedBack = jobs.length < claimed.length;
           if (this.claimFailures > 0) {
             this.logger.info({ failures: this.claimFailures }, 'database reachable again, claiming resumed');
             this.claimFailures = 0;
@@ -166,7 +164,7 @@ export class DeliveryWorker {
       // Endpoints at their concurrency limit free up only when an attempt ends, and every end
       // wakes the loop, so claiming again before then would only hand the same work back.
       if (wanted === 0 || handedBack) await this.sleep(MAX_IDLE_MS);
-      else if (jobs.length < wanted && !more) await this.sleep(await this.idleDelay());
+      else if (jobs.length < wanted) await this.sleep(await this.idleDelay());
     }
   }
 

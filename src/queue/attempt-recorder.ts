@@ -1,3 +1,5 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
 import { isDatabaseUnavailable } from '../store/availability.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { AttemptRecord, DeliveryJob, HealthPolicy, RecordedAttempt } from './deliveries.js';
@@ -48,7 +50,9 @@ export class AttemptRecorder {
   private async write(batch: Waiting[]): Promise<void> {
     try {
       const entries = batch.map((item) => item.entry);
-      const results = await this.writes.run((trx) => recordAttempts(trx, this.workerId, entries, this.policy));
+      // An attempt result lost in a power failure only makes the delivery go out again.
+      const write = (trx: Kysely<Database>) => recordAttempts(trx, this.workerId, entries, this.policy);
+      const results = await this.writes.run(write, { durable: false });
       batch.forEach((item, index) => item.resolve(results[index]!));
     } catch (error) {
       // One attempt's error (its message deleted meanwhile, say) must not fail the others:

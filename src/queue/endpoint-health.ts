@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Engine } from '../store/database.js';
-import { DeliveryStatus } from '../store/messages.js';
 import type { Database } from '../store/schema.js';
 import { HEALTHY, type EndpointHealth } from '../delivery/endpoint-policy.js';
 
@@ -93,18 +92,4 @@ export async function acquireSendSlot(
     .executeTakeFirst();
   const retryAt = Math.max(Number(row?.next_send_at ?? now), Number(row?.paused_until ?? now), now);
   return { acquired: false, retryAt };
-}
-
-/**
- * A condition over deliveries `d` left-joined to endpoint_health `h`: the endpoint may start
- * an attempt now. It is not paused, its throttle slot has come, and it has fewer than
- * `endpointConcurrency` unexpired leases, so one slow endpoint cannot take every worker slot.
- */
-export function endpointReady(now: number, endpointConcurrency: number) {
-  return sql<boolean>`(coalesce(h.paused_until, 0) <= ${now}
-    and coalesce(h.next_send_at, 0) <= ${now}
-    and d.endpoint_id not in (
-      select busy.endpoint_id from deliveries busy
-      where busy.status = ${DeliveryStatus.sending} and busy.lease_expires_at > ${now}
-      group by busy.endpoint_id having count(*) >= ${endpointConcurrency}))`;
 }

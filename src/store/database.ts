@@ -54,13 +54,14 @@ function openSqlite(url: string): Store {
   const connection = new SqliteDatabase(path);
   connection.pragma('journal_mode = WAL');
   // FULL makes each commit survive power loss, not only a killed process: an accepted
-  // message is one the API has returned 2xx for, so it must reach the disk first.
+  // message is one the API has returned 2xx for, so it must reach the disk first. The worker's
+  // claims and attempt results commit with NORMAL instead (see GroupCommit's `durable`).
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingConnection(connection) }) });
-  return { db, engine: 'sqlite', pool: null, writes: new GroupCommit(db, { beginImmediate: true }), close: () => db.destroy() };
+  return { db, engine: 'sqlite', pool: null, writes: new GroupCommit(db, { engine: 'sqlite' }), close: () => db.destroy() };
 }
 
 /**
@@ -108,7 +109,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
     db,
     engine: 'postgres',
     pool,
-    writes: new GroupCommit(db),
+    writes: new GroupCommit(db, { engine: 'postgres' }),
     close: () => db.destroy(),
   };
 }

@@ -1,10 +1,12 @@
 import { sql, type Kysely } from 'kysely';
+import type { Engine } from './database.js';
 import type { Database } from './schema.js';
 
 type Operation<T> = (trx: Kysely<Database>) => Promise<T>;
 
 interface Pending {
   operation: Operation<unknown>;
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -12,12 +14,17 @@ interface Pending {
 export interface GroupCommitOptions {
   /** Maximum number of operations in one transaction. */
   maxBatch?: number;
+  /** The engine behind `db`, for its transaction and durability settings; none uses neither. */
+  engine?: Engine;
+}
+
+export interface WriteOptions {
   /**
-   * Starts each transaction with SQLite's BEGIN IMMEDIATE, which takes the write lock up front
-   * (waiting out busy_timeout). A deferred BEGIN that reads first fails at once with
-   * SQLITE_BUSY when another process wrote in between, so a read-then-write batch needs it.
+   * False for bookkeeping that may be lost in a power failure or an operating-system crash,
+   * never in a crash of Hookline alone: claims and attempt results, whose loss only makes
+   * a delivery go out again. Such a batch commits without waiting for the disk. Default true.
    */
-  beginImmediate?: boolean;
+  durable?: boolean;
 }
 
 /**
@@ -34,19 +41,20 @@ export class GroupCommit {
   private queue: Pending[] = [];
   private flushing = false;
   private readonly maxBatch: number;
-  private readonly beginImmediate: boolean;
+  private readonly engine: Engine | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     options: GroupCommitOptions = {},
   ) {
     this.maxBatch = options.maxBatch ?? 64;
-    this.beginImmediate = options.beginImmediate ?? false;
+    this.engine = options.engine;
   }
 
-  run<T>(operation: Operation<T>): Promise<T> {
+  run<T>(operation: Operation<T>, options: WriteOptions = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ operation, resolve: resolve as (value: unknown) => void, reject });
+      const durable = options.durable ?? true;
+      this.queue.push({ operation, durable, resolve: resolve as (value: unknown) => void, reject });
       if (this.flushing) return;
       this.flushing = true;
       // SQLite calls are synchronous, so without this wait a write would commit before the
@@ -70,7 +78,8 @@ export class GroupCommit {
   private async runTogether(batch: Pending[]): Promise<void> {
     let results: unknown[];
     try {
-      results = await this.transaction(async (trx) => {
+      const durable = batch.some((item) => item.durable);
+      results = await this.transaction(durable, async (trx) => {
         const values: unknown[] = [];
         for (const item of batch) values.push(await item.operation(trx));
         return values;
@@ -84,15 +93,32 @@ export class GroupCommit {
 
   private async runAlone(item: Pending): Promise<void> {
     try {
-      item.resolve(await this.transaction(item.operation));
+      item.resolve(await this.transaction(item.durable, item.operation));
     } catch (error) {
       item.reject(error);
     }
   }
 
-  private transaction<T>(operation: Operation<T>): Promise<T> {
-    if (!this.beginImmediate) return this.db.transaction().execute(operation);
+  private transaction<T>(durable: boolean, operation: Operation<T>): Promise<T> {
+    if (this.engine === 'sqlite') return this.sqliteTransaction(durable, operation);
+    return this.db.transaction().execute(async (trx) => {
+      // An asynchronous commit returns before the WAL reaches the disk. PostgreSQL keeps commit
+      // order, so a later durable commit makes this one durable too.
+      if (!durable && this.engine === 'postgres') await sql`set local synchronous_commit = off`.execute(trx);
+      return operation(trx);
+    });
+  }
+
+  /**
+   * Runs a transaction that begins with BEGIN IMMEDIATE, which takes the write lock up front
+   * (waiting out busy_timeout). A deferred BEGIN that reads first fails at once with
+   * SQLITE_BUSY when another process wrote in between, and most batches read first.
+   */
+  private sqliteTransaction<T>(durable: boolean, operation: Operation<T>): Promise<T> {
     return this.db.connection().execute(async (connection) => {
+      // The connection runs synchronous=FULL. With NORMAL, a commit in WAL mode skips the
+      // fsync. A later FULL commit syncs the whole WAL, so commit order is kept on disk too.
+      if (!durable) await sql`pragma synchronous = normal`.execute(connection);
       await sql`begin immediate`.execute(connection);
       try {
         const result = await operation(connection);
@@ -102,6 +128,8 @@ export class GroupCommit {
         // A failed COMMIT leaves the transaction open too.
         await sql`rollback`.execute(connection).catch(() => {});
         throw error;
+      } finally {
+        if (!durable) await sql`pragma synchronous = full`.execute(connection);
       }
     });
   }

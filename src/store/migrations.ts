@@ -4,6 +4,7 @@ import { endpointSecrets } from './migrations/0002-endpoint-secrets.js';
 import { operations } from './migrations/0003-operations.js';
 import { inbound } from './migrations/0004-inbound.js';
 import { hardening } from './migrations/0005-hardening.js';
+import { endpointDueIndex } from './migrations/0007-endpoint-due-index.js';
 
 /**
  * Schema changes, applied in name order at start. Never edit one that has shipped; add a file
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0003_operations': operations,
   '0004_inbound': inbound,
   '0005_hardening': hardening,
+  '0007_endpoint_due_index': endpointDueIndex,
 };
 
 /** Records which migrations ran, in the same schema as Hookline's tables. */
