@@ -87,9 +87,10 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 
 function openPostgres(url: string, options: StoreOptions): Store {
   const { connectionString, schema } = parsePostgresUrl(url);
+  const poolSize = options.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString,
-    max: options.poolSize ?? 10,
+    max: poolSize,
     // Fail fast while the database is unreachable, so API requests get 503 instead of hanging:
     // connecting gives up after 5 s, and a query with no reply (a silent network) after 10 s.
     connectionTimeoutMillis: 5_000,
@@ -109,7 +110,8 @@ function openPostgres(url: string, options: StoreOptions): Store {
     db,
     engine: 'postgres',
     pool,
-    writes: new GroupCommit(db, { engine: 'postgres' }),
+    // Half the pool commits batches, leaving connections for reads and the worker's claims.
+    writes: new GroupCommit(db, { engine: 'postgres', concurrency: Math.max(1, Math.floor(poolSize / 2)) }),
     close: () => db.destroy(),
   };
 }

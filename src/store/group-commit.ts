@@ -16,6 +16,11 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** The engine behind `db`, for its transaction and durability settings; none uses neither. */
   engine?: Engine;
+  /**
+   * Batches committing at once, each on its own connection. SQLite has one connection; on
+   * PostgreSQL a batch spends most of its time in round trips, so several overlap.
+   */
+  concurrency?: number;
 }
 
 export interface WriteOptions {
@@ -36,12 +41,17 @@ export interface WriteOptions {
  * When any operation in a batch fails, the batch is rolled back and every operation runs again
  * in a transaction of its own, so one caller's error (a duplicate eventId, say) never fails or
  * loses another caller's write.
+ *
+ * On PostgreSQL a write that need not be durable runs at once in a transaction of its own: its
+ * commit does not wait for the disk, so sharing one would save nothing.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
-  private flushing = false;
+  private scheduled = false;
+  private active = 0;
   private readonly maxBatch: number;
   private readonly engine: Engine | undefined;
+  private readonly concurrency: number;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -49,29 +59,35 @@ export class GroupCommit {
   ) {
     this.maxBatch = options.maxBatch ?? 64;
     this.engine = options.engine;
+    this.concurrency = options.concurrency ?? 1;
   }
 
   run<T>(operation: Operation<T>, options: WriteOptions = {}): Promise<T> {
+    const durable = options.durable ?? true;
+    if (!durable && this.engine === 'postgres') return this.transaction(false, operation);
     return new Promise<T>((resolve, reject) => {
-      const durable = options.durable ?? true;
       this.queue.push({ operation, durable, resolve: resolve as (value: unknown) => void, reject });
-      if (this.flushing) return;
-      this.flushing = true;
+      if (this.scheduled || this.active >= this.concurrency) return;
+      this.scheduled = true;
       // SQLite calls are synchronous, so without this wait a write would commit before the
       // I/O callbacks of the same turn (other requests, other responses) could add theirs.
-      setImmediate(() => void this.flush());
+      setImmediate(() => {
+        this.scheduled = false;
+        this.startBatches();
+      });
     });
   }
 
-  private async flush(): Promise<void> {
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        if (batch.length === 1) await this.runAlone(batch[0]!);
-        else await this.runTogether(batch);
-      }
-    } finally {
-      this.flushing = false;
+  /** Starts batches from the queue while fewer than `concurrency` are committing. */
+  private startBatches(): void {
+    while (this.active < this.concurrency && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.active++;
+      const done = batch.length === 1 ? this.runAlone(batch[0]!) : this.runTogether(batch);
+      void done.finally(() => {
+        this.active--;
+        this.startBatches();
+      });
     }
   }
 
