@@ -13,6 +13,7 @@ import {
 } from '../queue/deliveries.js';
 import { AttemptRecorder } from '../queue/attempt-recorder.js';
 import { acquireSendSlot } from '../queue/endpoint-health.js';
+import { LeaseHeartbeat } from '../queue/lease-heartbeat.js';
 import { sendIntervalMs } from './endpoint-policy.js';
 import type { AttemptEvents } from './attempt-events.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
@@ -24,6 +25,8 @@ import type { Store } from '../store/database.js';
 import type { HttpSender, SendResult } from './http-sender.js';
 import { decideOutcome, type Outcome } from './outcome.js';
 
+/** Longest lease; a heartbeat extends it while the attempt runs. See LeaseHeartbeat. */
+const MAX_LEASE_MS = 15_000;
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
 const CLAIM_BATCH = 32;
@@ -47,6 +50,8 @@ export interface WorkerOptions {
   disableAfterMs?: number;
   /** Receives attempt results for operational webhooks; must not throw. */
   events?: AttemptEvents;
+  /** Lease length in milliseconds; by default twice the timeout plus 5 s, at most 15 s. */
+  leaseMs?: number;
 }
 
 /**
@@ -93,13 +98,16 @@ export class DeliveryWorker {
   /** Consecutive failed claims; above zero the database is considered down. */
   private claimFailures = 0;
   private readonly recorder: AttemptRecorder;
+  private readonly heartbeat: LeaseHeartbeat;
 
   constructor(options: WorkerOptions) {
     this.options = options;
     this.logger = options.logger.child({ workerId: this.workerId });
-    // The lease must outlast the slowest attempt, or a second worker could send the same
-    // delivery while the first is still waiting for its response.
-    this.leaseMs = options.timeoutMs * 2 + 5000;
+    // A second worker takes over a delivery whose lease expired, so the heartbeat extends the
+    // leases of attempts still running. Without it the lease would have to outlast the slowest
+    // attempt, and a crashed worker's deliveries would wait that long.
+    this.leaseMs = options.leaseMs ?? Math.min(options.timeoutMs * 2 + 5000, MAX_LEASE_MS);
+    this.heartbeat = new LeaseHeartbeat(options.store.db, this.workerId, this.leaseMs, this.logger);
     const policy = { engine: options.store.engine, disableAfterMs: options.disableAfterMs ?? Number.MAX_SAFE_INTEGER };
     this.recorder = new AttemptRecorder(options.store.writes, this.workerId, policy);
   }
@@ -108,6 +116,7 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    this.heartbeat.start();
     this.logger.info({ concurrency: this.options.concurrency }, 'delivery worker started');
   }
 
@@ -131,6 +140,7 @@ export class DeliveryWorker {
       Promise.all(this.inFlight).then(() => true),
       new Promise<boolean>((resolve) => setTimeout(resolve, drainMs, false).unref()),
     ]);
+    this.heartbeat.stop();
     const released = await releaseLeases(this.options.store.db, this.workerId);
     this.logger.info({ drained, released, inFlight: this.inFlight.size }, 'delivery worker stopped');
   }
