@@ -27,6 +27,8 @@ import { decideOutcome, type Outcome } from './outcome.js';
 
 /** Longest lease; a heartbeat extends it while the attempt runs. See LeaseHeartbeat. */
 const MAX_LEASE_MS = 15_000;
+/** Pause before claiming for new messages after a claim found nothing; see run(). */
+const BUSY_CLAIM_PAUSE_MS = 5;
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
 const CLAIM_BATCH = 32;
@@ -95,6 +97,10 @@ export class DeliveryWorker {
   private wake: (() => void) | null = null;
   /** Set by notify() while the loop is busy, so the next sleep returns at once. */
   private wakePending = false;
+  /** Set when an attempt ends, which frees room at its endpoint, until the next claim. */
+  private roomFreed = false;
+  /** True during the pause before claiming for new messages; notify() then waits for its end. */
+  private pausing = false;
   /** Consecutive failed claims; above zero the database is considered down. */
   private claimFailures = 0;
   private readonly recorder: AttemptRecorder;
@@ -122,6 +128,11 @@ export class DeliveryWorker {
 
   /** Wakes the worker early, for example because a message was just accepted. */
   notify(): void {
+    if (this.pausing) return;
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
     if (this.wake) this.wake();
     else this.wakePending = true;
   }
@@ -133,7 +144,7 @@ export class DeliveryWorker {
   async stop(drainMs = this.options.timeoutMs): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.notify();
+    this.wakeUp();
     await this.loop;
 
     const drained = await Promise.race([
@@ -156,6 +167,7 @@ export class DeliveryWorker {
 
       if (wanted > 0) {
         const now = Date.now();
+        this.roomFreed = false;
         try {
           const claimed = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
           jobs = await this.handBackExcess(claimed, now);
@@ -174,7 +186,14 @@ export class DeliveryWorker {
       // Endpoints at their concurrency limit free up only when an attempt ends, and every end
       // wakes the loop, so claiming again before then would only hand the same work back.
       if (wanted === 0 || handedBack) await this.sleep(MAX_IDLE_MS);
-      else if (jobs.length < wanted) await this.sleep(await this.idleDelay());
+      else if (jobs.length < wanted) {
+        await this.sleep(await this.idleDelay());
+        // Each accepted message wakes the loop. When the last claim found nothing while
+        // attempts run (their endpoints are full), claiming for each message would cost more
+        // than the messages, so new messages wait briefly and share one claim. An attempt
+        // that ends frees room and claims at once.
+        if (jobs.length === 0 && this.inFlight.size > 0 && !this.roomFreed) await this.pause();
+      }
     }
   }
 
@@ -249,10 +268,20 @@ export class DeliveryWorker {
     });
   }
 
+  private async pause(): Promise<void> {
+    this.pausing = true;
+    try {
+      await this.sleep(BUSY_CLAIM_PAUSE_MS);
+    } finally {
+      this.pausing = false;
+    }
+  }
+
   private dispatch(job: DeliveryJob): void {
     const task = this.attempt(job).finally(() => {
       this.inFlight.delete(task);
-      this.notify();
+      this.roomFreed = true;
+      this.wakeUp();
     });
     this.inFlight.add(task);
   }

@@ -46,7 +46,8 @@ export interface WriteOptions {
  * commit does not wait for the disk, so sharing one would save nothing.
  */
 export class GroupCommit {
-  private queue: Pending[] = [];
+  /** Writes waiting for a batch; those that need not be durable wait in their own queue. */
+  private readonly queues = { durable: [] as Pending[], lazy: [] as Pending[] };
   private scheduled = false;
   private active = 0;
   private readonly maxBatch: number;
@@ -66,7 +67,8 @@ export class GroupCommit {
     const durable = options.durable ?? true;
     if (!durable && this.engine === 'postgres') return this.transaction(false, operation);
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ operation, durable, resolve: resolve as (value: unknown) => void, reject });
+      const queue = durable ? this.queues.durable : this.queues.lazy;
+      queue.push({ operation, durable, resolve: resolve as (value: unknown) => void, reject });
       if (this.scheduled || this.active >= this.concurrency) return;
       this.scheduled = true;
       // SQLite calls are synchronous, so without this wait a write would commit before the
@@ -78,10 +80,15 @@ export class GroupCommit {
     });
   }
 
-  /** Starts batches from the queue while fewer than `concurrency` are committing. */
+  /**
+   * Starts batches while fewer than `concurrency` are committing. Writes that need not be
+   * durable go first and alone: their commit skips the fsync, so they need not wait for one.
+   */
   private startBatches(): void {
-    while (this.active < this.concurrency && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+    while (this.active < this.concurrency) {
+      const queue = this.queues.lazy.length > 0 ? this.queues.lazy : this.queues.durable;
+      if (queue.length === 0) return;
+      const batch = queue.splice(0, this.maxBatch);
       this.active++;
       const done = batch.length === 1 ? this.runAlone(batch[0]!) : this.runTogether(batch);
       void done.finally(() => {
