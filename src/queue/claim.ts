@@ -115,14 +115,22 @@ class ClaimPlan {
     const ready = await this.trx
       .selectFrom('endpoints as e')
       .leftJoin('endpoint_health as h', 'h.endpoint_id', 'e.id')
-      .select('e.id')
+      .select((eb) => [
+        'e.id',
+        eb
+          .selectFrom('deliveries as busy')
+          .select((inner) => inner.fn.countAll<number>().as('leases'))
+          .whereRef('busy.endpoint_id', '=', 'e.id')
+          .where('busy.status', '=', DeliveryStatus.sending)
+          .where('busy.lease_expires_at', '>', this.now)
+          .as('leases'),
+      ])
       .where('e.id', 'in', unknown)
       .where('e.disabled', '=', 0)
       .where(notPausedOrThrottled(this.now))
       .execute();
-    const leases = await countLeases(this.trx, unknown, this.now);
     for (const id of unknown) this.room.set(id, 0);
-    for (const { id } of ready) this.room.set(id, this.endpointConcurrency - (leases.get(id) ?? 0));
+    for (const { id, leases } of ready) this.room.set(id, this.endpointConcurrency - Number(leases ?? 0));
   }
 
   /** Takes each ready endpoint's earliest due deliveries, merged in due order. */

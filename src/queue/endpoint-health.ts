@@ -1,26 +1,21 @@
 import type { Kysely } from 'kysely';
-import type { Engine } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 import { HEALTHY, type EndpointHealth } from '../delivery/endpoint-policy.js';
 
 /**
- * Reads an endpoint's health inside a transaction. On PostgreSQL the row is locked, so two
- * workers recording attempts to one endpoint at once apply their changes one after the other.
- * SQLite runs one write transaction at a time and needs no lock.
+ * Reads an endpoint's health inside a transaction, creating its row when missing. The upsert
+ * locks the row on PostgreSQL, so two workers recording attempts to one endpoint at once apply
+ * their changes one after the other. SQLite runs one write transaction at a time.
  */
-export async function readHealthForUpdate(
-  trx: Kysely<Database>,
-  engine: Engine,
-  endpointId: string,
-  now: number,
-): Promise<EndpointHealth> {
-  await trx
+export async function readHealthForUpdate(trx: Kysely<Database>, endpointId: string, now: number): Promise<EndpointHealth> {
+  // A conflict updates nothing but still returns the row, so one statement both creates
+  // and reads it.
+  const row = await trx
     .insertInto('endpoint_health')
     .values({ endpoint_id: endpointId, ...toColumns(HEALTHY), updated_at: now })
-    .onConflict((oc) => oc.column('endpoint_id').doNothing())
-    .execute();
-  const query = trx.selectFrom('endpoint_health').selectAll().where('endpoint_id', '=', endpointId);
-  const row = await (engine === 'postgres' ? query.forUpdate() : query).executeTakeFirstOrThrow();
+    .onConflict((oc) => oc.column('endpoint_id').doUpdateSet((eb) => ({ endpoint_id: eb.ref('excluded.endpoint_id') })))
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return {
     nextSendAt: Number(row.next_send_at),
     pausedUntil: Number(row.paused_until),

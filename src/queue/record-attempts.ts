@@ -113,7 +113,7 @@ async function applyToEndpoints(
 
   for (const endpointId of [...byEndpoint.keys()].sort()) {
     const list = byEndpoint.get(endpointId)!;
-    const current = await readHealthForUpdate(trx, policy.engine, endpointId, now);
+    const current = await readHealthForUpdate(trx, endpointId, now);
     let health = current;
     let disabler: AttemptEntry | null = null;
     for (const entry of list) {
