@@ -31,7 +31,7 @@ describe('group commit', () => {
       .then(() => name);
 
   it('commits concurrent writes together', async () => {
-    const group = new GroupCommit(store.db, 8);
+    const group = new GroupCommit(store.db, { maxBatch: 8 });
     const names = Array.from({ length: 20 }, (_, i) => `batch.${i}`);
     const results = await Promise.all(names.map((name) => group.run(insertEventType(name))));
     assert.deepEqual(results, names);

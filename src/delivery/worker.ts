@@ -7,13 +7,14 @@ import {
   countLeases,
   deferDelivery,
   nextDueTime,
-  recordAttempt,
   releaseLeases,
   TriggerType,
   type DeliveryJob,
   type RecordedAttempt,
 } from '../queue/deliveries.js';
+import { AttemptRecorder } from '../queue/attempt-recorder.js';
 import { acquireSendSlot } from '../queue/endpoint-health.js';
+import { LeaseHeartbeat } from '../queue/lease-heartbeat.js';
 import { sendIntervalMs } from './endpoint-policy.js';
 import type { AttemptEvents } from './attempt-events.js';
 import { isForeignKeyViolation } from '../store/constraint-errors.js';
@@ -26,6 +27,10 @@ import type { HttpSender, SendResult } from './http-sender.js';
 import { decideOutcome, type Outcome } from './outcome.js';
 import { maskSensitiveHeaders } from './sensitive-headers.js';
 
+/** Longest lease; a heartbeat extends it while the attempt runs. See LeaseHeartbeat. */
+const MAX_LEASE_MS = 15_000;
+/** Pause before claiming for new messages after a claim found nothing; see run(). */
+const BUSY_CLAIM_PAUSE_MS = 5;
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
 const CLAIM_BATCH = 32;
@@ -56,6 +61,8 @@ export interface WorkerOptions {
   disableAfterMs?: number;
   /** Receives attempt results for operational webhooks; must not throw. */
   events?: AttemptEvents;
+  /** Lease length in milliseconds; by default twice the timeout plus 5 s, at most 15 s. */
+  leaseMs?: number;
 }
 
 /**
@@ -99,27 +106,43 @@ export class DeliveryWorker {
   private wake: (() => void) | null = null;
   /** Set by notify() while the loop is busy, so the next sleep returns at once. */
   private wakePending = false;
+  /** Set when an attempt ends, which frees room at its endpoint, until the next claim. */
+  private roomFreed = false;
+  /** True during the pause before claiming for new messages; notify() then waits for its end. */
+  private pausing = false;
   /** Consecutive failed claims; above zero the database is considered down. */
   private claimFailures = 0;
   private readonly failureLogs = new KeyedLogLimiter(FAILURE_LOGS_PER_MINUTE, 60_000);
+  private readonly recorder: AttemptRecorder;
+  private readonly heartbeat: LeaseHeartbeat;
 
   constructor(options: WorkerOptions) {
     this.options = options;
     this.logger = options.logger.child({ workerId: this.workerId });
-    // The lease must outlast the slowest attempt, or a second worker could send the same
-    // delivery while the first is still waiting for its response.
-    this.leaseMs = options.timeoutMs * 2 + 5000;
+    // A second worker takes over a delivery whose lease expired, so the heartbeat extends the
+    // leases of attempts still running. Without it the lease would have to outlast the slowest
+    // attempt, and a crashed worker's deliveries would wait that long.
+    this.leaseMs = options.leaseMs ?? Math.min(options.timeoutMs * 2 + 5000, MAX_LEASE_MS);
+    this.heartbeat = new LeaseHeartbeat(options.store.db, this.workerId, this.leaseMs, this.logger);
+    const policy = { engine: options.store.engine, disableAfterMs: options.disableAfterMs ?? Number.MAX_SAFE_INTEGER };
+    this.recorder = new AttemptRecorder(options.store.writes, this.workerId, policy);
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    this.heartbeat.start();
     this.logger.info({ concurrency: this.options.concurrency }, 'delivery worker started');
   }
 
   /** Wakes the worker early, for example because a message was just accepted. */
   notify(): void {
+    if (this.pausing) return;
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
     if (this.wake) this.wake();
     else this.wakePending = true;
   }
@@ -132,13 +155,14 @@ export class DeliveryWorker {
   async stop(drainMs = this.options.timeoutMs + RECORD_GRACE_MS): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.notify();
+    this.wakeUp();
     await this.loop;
 
     const drained = await Promise.race([
       Promise.all(this.inFlight).then(() => true),
       new Promise<boolean>((resolve) => setTimeout(resolve, drainMs, false).unref()),
     ]);
+    this.heartbeat.stop();
     const released = await releaseLeases(this.options.store.db, this.workerId);
     this.logger.info({ drained, released, inFlight: this.inFlight.size }, 'delivery worker stopped');
   }
@@ -154,6 +178,7 @@ export class DeliveryWorker {
 
       if (wanted > 0) {
         const now = Date.now();
+        this.roomFreed = false;
         try {
           const claimed = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
           jobs = await this.handBackExcess(claimed, now);
@@ -172,7 +197,14 @@ export class DeliveryWorker {
       // Endpoints at their concurrency limit free up only when an attempt ends, and every end
       // wakes the loop, so claiming again before then would only hand the same work back.
       if (wanted === 0 || handedBack) await this.sleep(MAX_IDLE_MS);
-      else if (jobs.length < wanted) await this.sleep(await this.idleDelay());
+      else if (jobs.length < wanted) {
+        await this.sleep(await this.idleDelay());
+        // Each accepted message wakes the loop. When the last claim found nothing while
+        // attempts run (their endpoints are full), claiming for each message would cost more
+        // than the messages, so new messages wait briefly and share one claim. An attempt
+        // that ends frees room and claims at once.
+        if (jobs.length === 0 && this.inFlight.size > 0 && !this.roomFreed) await this.pause();
+      }
     }
   }
 
@@ -183,10 +215,13 @@ export class DeliveryWorker {
   /**
    * Keeps at most `endpointConcurrency` leases per endpoint, counting other workers' leases,
    * and hands the rest back still due, so a backlog for one slow endpoint cannot fill the
-   * worker while other endpoints wait.
+   * worker while other endpoints wait. The claim takes only what each endpoint has room for,
+   * but on PostgreSQL two processes claiming at once do not see each other's leases; SQLite
+   * claims one at a time, so there is nothing to hand back.
    */
   private async handBackExcess(jobs: DeliveryJob[], now: number): Promise<DeliveryJob[]> {
     if (this.options.endpointConcurrency === undefined || jobs.length === 0) return jobs;
+    if (this.options.store.engine === 'sqlite') return jobs;
     const leases = await countLeases(this.options.store.db, [...new Set(jobs.map((job) => job.endpointId))], now);
     const kept: DeliveryJob[] = [];
     const excess = new Map<string, number>();
@@ -244,10 +279,20 @@ export class DeliveryWorker {
     });
   }
 
+  private async pause(): Promise<void> {
+    this.pausing = true;
+    try {
+      await this.sleep(BUSY_CLAIM_PAUSE_MS);
+    } finally {
+      this.pausing = false;
+    }
+  }
+
   private dispatch(job: DeliveryJob): void {
     const task = this.attempt(job).finally(() => {
       this.inFlight.delete(task);
-      this.notify();
+      this.roomFreed = true;
+      this.wakeUp();
     });
     this.inFlight.add(task);
   }
@@ -306,25 +351,18 @@ export class DeliveryWorker {
     const schedule = job.triggerType === TriggerType.manual ? [] : retryScheduleMs;
     const outcome = decideOutcome(result, attemptNumber, schedule, now);
 
-    const policy = { engine: store.engine, disableAfterMs: this.options.disableAfterMs ?? Number.MAX_SAFE_INTEGER };
     let recorded: RecordedAttempt | null;
     try {
       recorded = await this.withRetries(() =>
-        recordAttempt(
-          store.writes,
-          job,
-          this.workerId,
-          {
-            url: job.url,
-            requestHeaders: maskSensitiveHeaders(headers),
-            statusCode: result.statusCode,
-            response: result.responseExcerpt,
-            durationMs: result.durationMs,
-            triggerType: job.triggerType,
-            ...outcome,
-          },
-          policy,
-        ),
+        this.recorder.record(job, {
+          url: job.url,
+          requestHeaders: maskSensitiveHeaders(headers),
+          statusCode: result.statusCode,
+          response: result.responseExcerpt,
+          durationMs: result.durationMs,
+          triggerType: job.triggerType,
+          ...outcome,
+        }),
       );
     } catch (error) {
       if (isForeignKeyViolation(error)) recorded = null;

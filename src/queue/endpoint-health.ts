@@ -1,27 +1,21 @@
-import { sql, type Kysely } from 'kysely';
-import type { Engine } from '../store/database.js';
-import { DeliveryStatus } from '../store/messages.js';
+import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { HEALTHY, type EndpointHealth } from '../delivery/endpoint-policy.js';
 
 /**
- * Reads an endpoint's health inside a transaction. On PostgreSQL the row is locked, so two
- * workers recording attempts to one endpoint at once apply their changes one after the other.
- * SQLite runs one write transaction at a time and needs no lock.
+ * Reads an endpoint's health inside a transaction, creating its row when missing. The upsert
+ * locks the row on PostgreSQL, so two workers recording attempts to one endpoint at once apply
+ * their changes one after the other. SQLite runs one write transaction at a time.
  */
-export async function readHealthForUpdate(
-  trx: Kysely<Database>,
-  engine: Engine,
-  endpointId: string,
-  now: number,
-): Promise<EndpointHealth> {
-  await trx
+export async function readHealthForUpdate(trx: Kysely<Database>, endpointId: string, now: number): Promise<EndpointHealth> {
+  // A conflict updates nothing but still returns the row, so one statement both creates
+  // and reads it.
+  const row = await trx
     .insertInto('endpoint_health')
     .values({ endpoint_id: endpointId, ...toColumns(HEALTHY), updated_at: now })
-    .onConflict((oc) => oc.column('endpoint_id').doNothing())
-    .execute();
-  const query = trx.selectFrom('endpoint_health').selectAll().where('endpoint_id', '=', endpointId);
-  const row = await (engine === 'postgres' ? query.forUpdate() : query).executeTakeFirstOrThrow();
+    .onConflict((oc) => oc.column('endpoint_id').doUpdateSet((eb) => ({ endpoint_id: eb.ref('excluded.endpoint_id') })))
+    .returningAll()
+    .executeTakeFirstOrThrow();
   return {
     nextSendAt: Number(row.next_send_at),
     pausedUntil: Number(row.paused_until),
@@ -93,18 +87,4 @@ export async function acquireSendSlot(
     .executeTakeFirst();
   const retryAt = Math.max(Number(row?.next_send_at ?? now), Number(row?.paused_until ?? now), now);
   return { acquired: false, retryAt };
-}
-
-/**
- * A condition over deliveries `d` left-joined to endpoint_health `h`: the endpoint may start
- * an attempt now. It is not paused, its throttle slot has come, and it has fewer than
- * `endpointConcurrency` unexpired leases, so one slow endpoint cannot take every worker slot.
- */
-export function endpointReady(now: number, endpointConcurrency: number) {
-  return sql<boolean>`(coalesce(h.paused_until, 0) <= ${now}
-    and coalesce(h.next_send_at, 0) <= ${now}
-    and d.endpoint_id not in (
-      select busy.endpoint_id from deliveries busy
-      where busy.status = ${DeliveryStatus.sending} and busy.lease_expires_at > ${now}
-      group by busy.endpoint_id having count(*) >= ${endpointConcurrency}))`;
 }

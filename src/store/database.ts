@@ -6,6 +6,7 @@ import pg from 'pg';
 import { ConfigError } from '../errors.js';
 import { GroupCommit } from './group-commit.js';
 import { migrateToLatest } from './migrations.js';
+import { cachingConnection } from './statement-cache.js';
 import type { Database } from './schema.js';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -55,13 +56,14 @@ function openSqlite(url: string): Store {
   const connection = new SqliteDatabase(path);
   connection.pragma('journal_mode = WAL');
   // FULL makes each commit survive power loss, not only a killed process: an accepted
-  // message is one the API has returned 2xx for, so it must reach the disk first.
+  // message is one the API has returned 2xx for, so it must reach the disk first. The worker's
+  // claims and attempt results commit with NORMAL instead (see GroupCommit's `durable`).
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
 
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
-  return { db, engine: 'sqlite', pool: null, writes: new GroupCommit(db), close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingConnection(connection) }) });
+  return { db, engine: 'sqlite', pool: null, writes: new GroupCommit(db, { engine: 'sqlite' }), close: () => db.destroy() };
 }
 
 /**
@@ -87,9 +89,10 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
 
 function openPostgres(url: string, options: StoreOptions): Store {
   const { connectionString, schema } = parsePostgresUrl(url);
+  const poolSize = options.poolSize ?? 10;
   const pool = new pg.Pool({
     connectionString,
-    max: options.poolSize ?? 10,
+    max: poolSize,
     // Fail fast while the database is unreachable, so API requests get 503 instead of hanging:
     // connecting gives up after 5 s, and a query with no reply (a silent network) after 10 s.
     connectionTimeoutMillis: 5_000,
@@ -109,7 +112,8 @@ function openPostgres(url: string, options: StoreOptions): Store {
     db,
     engine: 'postgres',
     pool,
-    writes: new GroupCommit(db),
+    // Half the pool commits batches, leaving connections for reads and the worker's claims.
+    writes: new GroupCommit(db, { engine: 'postgres', concurrency: Math.max(1, Math.floor(poolSize / 2)) }),
     close: () => db.destroy(),
   };
 }

@@ -5,6 +5,7 @@ import { operations } from './migrations/0003-operations.js';
 import { inbound } from './migrations/0004-inbound.js';
 import { hardening } from './migrations/0005-hardening.js';
 import { attemptHeaders } from './migrations/0006-attempt-headers.js';
+import { endpointDueIndex } from './migrations/0007-endpoint-due-index.js';
 import { metricsIndexes } from './migrations/0008-metrics-indexes.js';
 
 /**
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_inbound': inbound,
   '0005_hardening': hardening,
   '0006_attempt_headers': attemptHeaders,
+  '0007_endpoint_due_index': endpointDueIndex,
   '0008_metrics_indexes': metricsIndexes,
 };
 
