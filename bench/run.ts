@@ -27,7 +27,7 @@ const soakSeconds = Number(option('soak-seconds') ?? (quick ? 0 : 600));
 const reportFile = option('out') ?? (quick ? undefined : 'docs/benchmarks.md');
 
 const settings: RunSettings = quick
-  ? { durationMs: 4_000, concurrency: 32, payloadBytes: 512, drainMs: 10_000 }
+  ? { durationMs: 1_500, concurrency: 32, payloadBytes: 512, drainMs: 10_000 }
   : { durationMs: 15_000, concurrency: 32, payloadBytes: 512, drainMs: 30_000 };
 
 async function postgresReachable(): Promise<boolean> {
