@@ -261,6 +261,8 @@ describe('hookline CLI against a running server', () => {
       [['recover', SHOP, 'ok-ep'], /Missing --since/],
       [['token', 'delete'], /Unknown action "delete"/],
       [['tail', '--outcome', 'maybe'], /Invalid --outcome "maybe"/],
+      [['token', 'create', '--expires-in', '-1d'], /--expires-in needs a value.*--expires-in=-1d/],
+      [['verify', '-', '--provider', 'stripe', '--tolerance', '-5'], /--tolerance needs a value/],
     ];
     for (const [args, message] of cases) {
       const result = await runCli(args, api);
