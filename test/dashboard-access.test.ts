@@ -171,6 +171,21 @@ describe('dashboard access and accessibility', { skip }, () => {
     await page.context().close();
   });
 
+  it('accepts a portal link opened in an open dashboard tab', async () => {
+    const access = await server.svix.authentication.appPortalAccess('acme-store', {});
+    const link = new URL(access.url);
+    const page = await newPage();
+    await signIn(page);
+
+    // Only the fragment differs, so the browser changes the hash without loading the page.
+    await page.goto(`${server.url}${link.pathname}${link.hash}`);
+    await page.getByRole('heading', { level: 1, name: 'Acme Store: endpoints' }).waitFor();
+    assert.ok(!page.url().includes(access.token), 'the token is removed from the address');
+    assert.equal(await page.evaluate('sessionStorage.getItem("hookline.token")'), access.token);
+    assert.match(await page.locator('#session-label').innerText(), new RegExp(data.acme.appId));
+    await page.context().close();
+  });
+
   it('signs in with a portal token and its application', async () => {
     const access = await server.svix.authentication.appPortalAccess('globex', {});
     const page = await newPage();
