@@ -71,6 +71,24 @@ describe('endpoint headers', () => {
     assert.equal(stored.requestHeaders['X-Tenant'], 'acme');
   });
 
+  it('sends a custom User-Agent once, in place of the default', async () => {
+    const receiver = await startReceiver();
+    after(() => receiver.close());
+    const { appId, endpointId } = await createEndpoint('user-agent', receiver.url);
+    await server.svix.endpoint.updateHeaders(appId, endpointId, { headers: { 'User-Agent': 'Custom/1' } });
+
+    await server.svix.message.create(appId, { eventType: 'user.created', payload: { id: 3 } });
+    const [sent] = await receiver.waitForRequests(1);
+    assert.equal(sent!.headers['user-agent'], 'Custom/1');
+    const raw = await eventually(async () => {
+      const text = await (await server.fetch(`/api/v1/app/${appId}/attempt/endpoint/${endpointId}`)).text();
+      return text.includes('"requestHeaders"') ? text : undefined;
+    }, 10_000, 'the recorded attempt');
+    const stored = (JSON.parse(raw) as { data: Array<{ requestHeaders: Record<string, string> }> }).data[0]!;
+    const names = Object.keys(stored.requestHeaders).filter((name) => name.toLowerCase() === 'user-agent');
+    assert.deepEqual(names, ['User-Agent'], 'one User-Agent header is sent');
+  });
+
   it('sends headers with every delivery', async () => {
     const { appId, endpointId } = await createEndpoint('delivered', target.url);
     await server.svix.endpoint.updateHeaders(appId, endpointId, {
