@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, spawnCli } from './support/cli.js';
 import { eventually, startHookline, type TestServer } from './support/hookline.js';
@@ -292,6 +294,12 @@ describe('hookline CLI against a running server', () => {
     const noDatabase = await runCli(['token', 'create'], { HOOKLINE_DATABASE_URL: `sqlite:${server.dir}/missing.db` });
     assert.equal(noDatabase.code, 3);
     assert.match(noDatabase.stderr, /No SQLite database at .*missing\.db/);
+
+    const notDatabasePath = join(server.dir, 'notes.db');
+    writeFileSync(notDatabasePath, 'these are notes, not a database\n');
+    const notDatabase = await runCli(['token', 'create'], { HOOKLINE_DATABASE_URL: `sqlite:${notDatabasePath}` });
+    assert.equal(notDatabase.code, 3);
+    assert.match(notDatabase.stderr, /notes\.db is not a SQLite database/);
   });
 
   it('help describes every command', async () => {
