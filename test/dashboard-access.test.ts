@@ -226,6 +226,26 @@ describe('dashboard access and accessibility', { skip }, () => {
     await page.context().close();
   });
 
+  it('hides the session bar until signed in', async () => {
+    const access = await server.svix.authentication.appPortalAccess('acme-store', {});
+    await fetch(`${server.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access.token}` },
+    });
+    const link = new URL(access.url);
+    const page = await newPage();
+    await page.goto(`${server.url}/ui/`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Hookline' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).isVisible(), false, 'fresh page');
+
+    // A revoked portal link returns to sign-in with the reason and without the session bar.
+    await page.goto(`${server.url}${link.pathname}${link.hash}`);
+    await page.getByRole('main').getByText('The token was rejected or has expired').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).isVisible(), false, 'revoked link');
+    assert.equal(await page.locator('#session-label').isVisible(), false);
+    await page.context().close();
+  });
+
   it('shows a not-found view for unknown addresses', async () => {
     const page = await newPage();
     await signIn(page);
