@@ -337,4 +337,17 @@ describe('dashboard access and accessibility', { skip }, () => {
     assert.equal(await page.evaluate('document.activeElement.textContent'), 'Disable endpoint');
     await page.context().close();
   });
+  it('says when an application has more endpoints than shown', async () => {
+    const crowded = await server.svix.application.create({ name: 'Crowded', uid: 'crowded' });
+    // Bounded: one more endpoint than the page shows.
+    for (let index = 0; index <= 250; index++) {
+      await server.svix.endpoint.create(crowded.id, { url: `http://127.0.0.1:9/e${index}`, disabled: true });
+    }
+    const page = await newPage();
+    await signIn(page);
+    await show(page, `#/apps/${crowded.id}/endpoints`, /^Crowded: endpoints$/);
+    assert.equal(await page.getByRole('row').count(), 251, 'a header row and 250 endpoints');
+    await page.getByRole('main').getByText('Showing the first 250 endpoints.').waitFor();
+    await page.context().close();
+  });
 });
