@@ -202,6 +202,10 @@ describe('hookline CLI against a running server', () => {
     assert.equal(other.code, 3);
     assert.match(other.stderr, /Not found: application not found: cli-other/);
 
+    const recovered = await runCli(['recover', SHOP, 'ok-ep', '--since', '1h', '--wait'], scoped);
+    assert.equal(recovered.code, 0, recovered.stderr);
+    assert.match(recovered.stdout, /finished/);
+
     const unknown = await runCli(['token', 'create', '--app', 'no-such-app'], db);
     assert.equal(unknown.code, 3);
     assert.match(unknown.stderr, /Application not found: no-such-app/);
