@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli, spawnCli } from './support/cli.js';
 import { eventually, startHookline, type TestServer } from './support/hookline.js';
@@ -200,6 +202,10 @@ describe('hookline CLI against a running server', () => {
     assert.equal(other.code, 3);
     assert.match(other.stderr, /Not found: application not found: cli-other/);
 
+    const recovered = await runCli(['recover', SHOP, 'ok-ep', '--since', '1h', '--wait'], scoped);
+    assert.equal(recovered.code, 0, recovered.stderr);
+    assert.match(recovered.stdout, /finished/);
+
     const unknown = await runCli(['token', 'create', '--app', 'no-such-app'], db);
     assert.equal(unknown.code, 3);
     assert.match(unknown.stderr, /Application not found: no-such-app/);
@@ -261,6 +267,8 @@ describe('hookline CLI against a running server', () => {
       [['recover', SHOP, 'ok-ep'], /Missing --since/],
       [['token', 'delete'], /Unknown action "delete"/],
       [['tail', '--outcome', 'maybe'], /Invalid --outcome "maybe"/],
+      [['token', 'create', '--expires-in', '-1d'], /--expires-in needs a value.*--expires-in=-1d/],
+      [['verify', '-', '--provider', 'stripe', '--tolerance', '-5'], /--tolerance needs a value/],
     ];
     for (const [args, message] of cases) {
       const result = await runCli(args, api);
@@ -290,6 +298,12 @@ describe('hookline CLI against a running server', () => {
     const noDatabase = await runCli(['token', 'create'], { HOOKLINE_DATABASE_URL: `sqlite:${server.dir}/missing.db` });
     assert.equal(noDatabase.code, 3);
     assert.match(noDatabase.stderr, /No SQLite database at .*missing\.db/);
+
+    const notDatabasePath = join(server.dir, 'notes.db');
+    writeFileSync(notDatabasePath, 'these are notes, not a database\n');
+    const notDatabase = await runCli(['token', 'create'], { HOOKLINE_DATABASE_URL: `sqlite:${notDatabasePath}` });
+    assert.equal(notDatabase.code, 3);
+    assert.match(notDatabase.stderr, /notes\.db is not a SQLite database/);
   });
 
   it('help describes every command', async () => {

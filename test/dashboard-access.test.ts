@@ -171,6 +171,21 @@ describe('dashboard access and accessibility', { skip }, () => {
     await page.context().close();
   });
 
+  it('accepts a portal link opened in an open dashboard tab', async () => {
+    const access = await server.svix.authentication.appPortalAccess('acme-store', {});
+    const link = new URL(access.url);
+    const page = await newPage();
+    await signIn(page);
+
+    // Only the fragment differs, so the browser changes the hash without loading the page.
+    await page.goto(`${server.url}${link.pathname}${link.hash}`);
+    await page.getByRole('heading', { level: 1, name: 'Acme Store: endpoints' }).waitFor();
+    assert.ok(!page.url().includes(access.token), 'the token is removed from the address');
+    assert.equal(await page.evaluate('sessionStorage.getItem("hookline.token")'), access.token);
+    assert.match(await page.locator('#session-label').innerText(), new RegExp(data.acme.appId));
+    await page.context().close();
+  });
+
   it('signs in with a portal token and its application', async () => {
     const access = await server.svix.authentication.appPortalAccess('globex', {});
     const page = await newPage();
@@ -208,6 +223,26 @@ describe('dashboard access and accessibility', { skip }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     assert.match(await page.getByRole('alert').innerText(), /401 authentication_failed/);
     assert.equal(await page.evaluate('sessionStorage.getItem("hookline.token")'), null);
+    await page.context().close();
+  });
+
+  it('hides the session bar until signed in', async () => {
+    const access = await server.svix.authentication.appPortalAccess('acme-store', {});
+    await fetch(`${server.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${access.token}` },
+    });
+    const link = new URL(access.url);
+    const page = await newPage();
+    await page.goto(`${server.url}/ui/`);
+    await page.getByRole('heading', { level: 1, name: 'Sign in to Hookline' }).waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).isVisible(), false, 'fresh page');
+
+    // A revoked portal link returns to sign-in with the reason and without the session bar.
+    await page.goto(`${server.url}${link.pathname}${link.hash}`);
+    await page.getByRole('main').getByText('The token was rejected or has expired').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Sign out' }).isVisible(), false, 'revoked link');
+    assert.equal(await page.locator('#session-label').isVisible(), false);
     await page.context().close();
   });
 
@@ -300,6 +335,19 @@ describe('dashboard access and accessibility', { skip }, () => {
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
     assert.equal(await page.evaluate('document.activeElement.textContent'), 'Disable endpoint');
+    await page.context().close();
+  });
+  it('says when an application has more endpoints than shown', async () => {
+    const crowded = await server.svix.application.create({ name: 'Crowded', uid: 'crowded' });
+    // Bounded: one more endpoint than the page shows.
+    for (let index = 0; index <= 250; index++) {
+      await server.svix.endpoint.create(crowded.id, { url: `http://127.0.0.1:9/e${index}`, disabled: true });
+    }
+    const page = await newPage();
+    await signIn(page);
+    await show(page, `#/apps/${crowded.id}/endpoints`, /^Crowded: endpoints$/);
+    assert.equal(await page.getByRole('row').count(), 251, 'a header row and 250 endpoints');
+    await page.getByRole('main').getByText('Showing the first 250 endpoints.').waitFor();
     await page.context().close();
   });
 });

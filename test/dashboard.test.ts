@@ -166,6 +166,14 @@ describe('dashboard', { skip }, () => {
     await page.getByText('Secret rotated. Grace period: 2 hours', { exact: false }).waitFor();
     const after = await server.svix.endpoint.getSecret(data.acme.appId, data.acme.flakyId);
     assert.notEqual(after.key, before.key);
+
+    await page.getByLabel('Grace period (hours)').fill('0');
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    const dialog = await page.getByRole('dialog').innerText();
+    assert.match(dialog, /The old one stops signing at once/);
+    assert.doesNotMatch(dialog, /0 hours/);
+    await confirm('Rotate');
+    await page.getByText('Secret rotated. The old secret no longer signs.', { exact: false }).waitFor();
   });
 
   it('shows the API error of a failed action', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiException } from 'svix';
-import { startHookline, type TestServer } from './support/hookline.js';
+import { eventually, startHookline, type TestServer } from './support/hookline.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { verifyHmac } from './support/signatures.js';
 
@@ -36,6 +36,57 @@ describe('endpoint headers', () => {
     const raw = await (await server.fetch(`/api/v1/app/${appId}/endpoint/${endpointId}/headers`)).text();
     assert.ok(!raw.includes('s3cr3t'), 'no sensitive value in the response');
     assert.ok(!raw.includes('k-123'), 'no API key in the response');
+  });
+
+  it('masks common credential header names', async () => {
+    const credentials = {
+      'X-Authorization': 'Bearer cred-1',
+      'X-Auth': 'cred-2',
+      'X_Api_Key': 'cred-3',
+      'X-Functions-Key': 'cred-4',
+      'Ocp-Apim-Subscription-Key': 'cred-5',
+      'X-Session-Id': 'cred-6',
+      'X-Client-Credential': 'cred-7',
+      'X-Passwd': 'cred-8',
+    };
+    const receiver = await startReceiver();
+    after(() => receiver.close());
+    const { appId, endpointId } = await createEndpoint('credentials', receiver.url);
+    await server.svix.endpoint.updateHeaders(appId, endpointId, { headers: { 'X-Tenant': 'acme', ...credentials } });
+
+    const out = await server.svix.endpoint.getHeaders(appId, endpointId);
+    assert.deepEqual(out.headers, { 'X-Tenant': 'acme' });
+    assert.deepEqual([...out.sensitive].sort(), Object.keys(credentials).sort());
+
+    await server.svix.message.create(appId, { eventType: 'user.created', payload: { id: 2 } });
+    const [sent] = await receiver.waitForRequests(1);
+    assert.equal(sent!.headers['x-functions-key'], 'cred-4', 'the receiver gets the real value');
+    const raw = await eventually(async () => {
+      const text = await (await server.fetch(`/api/v1/app/${appId}/attempt/endpoint/${endpointId}`)).text();
+      return text.includes('"requestHeaders"') ? text : undefined;
+    }, 10_000, 'the recorded attempt');
+    assert.ok(!raw.includes('cred-'), 'no credential value in the stored request headers');
+    const stored = (JSON.parse(raw) as { data: Array<{ requestHeaders: Record<string, string> }> }).data[0]!;
+    for (const name of Object.keys(credentials)) assert.equal(stored.requestHeaders[name], '********', name);
+    assert.equal(stored.requestHeaders['X-Tenant'], 'acme');
+  });
+
+  it('sends a custom User-Agent once, in place of the default', async () => {
+    const receiver = await startReceiver();
+    after(() => receiver.close());
+    const { appId, endpointId } = await createEndpoint('user-agent', receiver.url);
+    await server.svix.endpoint.updateHeaders(appId, endpointId, { headers: { 'User-Agent': 'Custom/1' } });
+
+    await server.svix.message.create(appId, { eventType: 'user.created', payload: { id: 3 } });
+    const [sent] = await receiver.waitForRequests(1);
+    assert.equal(sent!.headers['user-agent'], 'Custom/1');
+    const raw = await eventually(async () => {
+      const text = await (await server.fetch(`/api/v1/app/${appId}/attempt/endpoint/${endpointId}`)).text();
+      return text.includes('"requestHeaders"') ? text : undefined;
+    }, 10_000, 'the recorded attempt');
+    const stored = (JSON.parse(raw) as { data: Array<{ requestHeaders: Record<string, string> }> }).data[0]!;
+    const names = Object.keys(stored.requestHeaders).filter((name) => name.toLowerCase() === 'user-agent');
+    assert.deepEqual(names, ['User-Agent'], 'one User-Agent header is sent');
   });
 
   it('sends headers with every delivery', async () => {

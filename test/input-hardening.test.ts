@@ -48,6 +48,18 @@ describe('input hardening', () => {
     assert.equal((await server.svix.application.list()).data.length, 0, 'nothing was created');
   });
 
+  it('answers 404 for unknown paths with slashes', async () => {
+    const paths = ['/api/v1/app/acme/nosuch', '/ui/nosuch', '/UI/', '/ui//assets/app.js', '/no/such/route'];
+    for (const path of paths) {
+      const { status, body } = await call(path);
+      assert.equal(status, 404, path);
+      assert.equal(body.code, 'not_found', path);
+    }
+    const deleted = await call('/api/v1/app/acme/endpoint/local/health', { method: 'DELETE' });
+    assert.equal(deleted.status, 404);
+    assert.equal(deleted.body.code, 'not_found');
+  });
+
   it('rejects a body uid contradicting the path', async () => {
     const put = await call('/api/v1/app/pathuid', json('PUT', { name: 'x', uid: 'bodyuid' }));
     assert.equal(put.status, 422);

@@ -107,6 +107,19 @@ describe('endpoint operations', () => {
     assert.equal(past.fail, 0);
   });
 
+  it('rejects a recovery window ending before it starts', async () => {
+    const response = await server.fetch(`/api/v1/app/${APP}/endpoint/${endpointId}/recover`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ since: '2026-01-02T00:00:00Z', until: '2026-01-01T00:00:00Z' }),
+    });
+    assert.equal(response.status, 422);
+    const body = (await response.json()) as { code: string };
+    assert.equal(body.code, 'validation');
+    const tasks = await server.svix.backgroundTask.list();
+    assert.equal(tasks.data.length, 0, 'no recovery task was created');
+  });
+
   it('recovers failed deliveries with the same webhook-id', async () => {
     health.healthy.value = true;
     const before = receiver.requests.length;

@@ -111,6 +111,15 @@ describe('app portal access', () => {
     assert.equal(await sdkStatus(portal.application.get('no-such-app')), 404);
   });
 
+  it('reads only its own recovery tasks', async () => {
+    const portal = new Svix(portalToken, { serverUrl: server.url });
+    const task = await portal.backgroundTask.get(own.taskId);
+    assert.equal(task.id, own.taskId);
+    assert.equal(task.task, 'endpoint.recover');
+    assert.equal(await sdkStatus(portal.backgroundTask.get(other.taskId)), 404);
+    assert.equal(await sdkStatus(portal.backgroundTask.get('qtask_0000000000000000000000000000')), 404);
+  });
+
   it('makes read-only tokens read-only', async () => {
     const access = await server.svix.authentication.appPortalAccess(own.appUid, { readOnly: true });
     const portal = new Svix(access.token, { serverUrl: server.url });

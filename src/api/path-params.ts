@@ -12,6 +12,8 @@ const MAX_NAME_LENGTH = 256;
  */
 export function installPathValidation(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
+    // The not-found handler carries the whole unmatched path as its `*` parameter.
+    if (request.is404) return;
     const params = (request.params ?? {}) as Record<string, string>;
     for (const [name, value] of Object.entries(params)) {
       if (value.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(value)) {

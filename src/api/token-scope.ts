@@ -2,10 +2,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { findApplication } from '../store/applications.js';
+import { requireBackgroundTask } from '../store/background-tasks.js';
 import type { Database } from '../store/schema.js';
 import type { TokenScope } from '../store/tokens.js';
 
 const APP_ROUTE = '/api/v1/app/:app_id';
+/** A portal token may read the tasks of its own application, such as the recovery it started. */
+const TASK_ROUTE = '/api/v1/background-task/:task_id';
 
 /** Global routes an app portal token may use besides its own application's routes. */
 const PORTAL_GLOBAL_ROUTES = new Set([
@@ -42,6 +45,13 @@ export async function enforceTokenScope(
   if (appParam !== undefined) {
     const application = await findApplication(db, appParam);
     if (!application || application.id !== scope.appId) throw new NotFoundError('application', appParam);
+  }
+  if (method === 'GET' && route === TASK_ROUTE) {
+    const taskId = (request.params as Record<string, string>).task_id!;
+    const task = await requireBackgroundTask(db, taskId);
+    // Another application's task gets the same 404 as an unknown one.
+    if (task.app_id !== scope.appId) throw new NotFoundError('background task', taskId);
+    return;
   }
   if (!isPortalRoute(method, route)) {
     throw new ForbiddenError('This app portal token may not use this route.');

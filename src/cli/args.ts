@@ -22,6 +22,22 @@ export interface Command {
   run(args: ParsedArgs): Promise<number>;
 }
 
+/**
+ * Turns a node:util parseArgs error into one sentence. Its message names the option, as in
+ * "Unknown option '--x'", and for a value starting with "-" it spans three lines.
+ */
+function describeParseError(error: unknown, argv: string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const option = ambiguous[1]!;
+    const at = argv.indexOf(option);
+    const value = (at >= 0 ? argv[at + 1] : undefined) ?? '-...';
+    return `${option} needs a value. Write a value that starts with "-" as ${option}=${value}.`;
+  }
+  return `${message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '')}.`;
+}
+
 /** Parses `argv` for `command`, rejecting unknown options and a wrong number of arguments. */
 export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   let parsed: ParsedArgs;
@@ -33,9 +49,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
       strict: true,
     }) as ParsedArgs;
   } catch (error) {
-    // node:util names the option in its message, e.g. "Unknown option '--x'".
-    const detail = error instanceof Error ? error.message.split('. ')[0]! : String(error);
-    throw new UsageError(`${detail}.`, command.name);
+    throw new UsageError(describeParseError(error, argv), command.name);
   }
   if (parsed.values.help) return parsed;
 

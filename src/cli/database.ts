@@ -49,6 +49,12 @@ export async function openServerDatabase(args: ParsedArgs, env = process.env): P
     store = await openStore(url, { poolSize: 2, migrate: false });
   } catch (error) {
     if (error instanceof HooklineError) throw new CliError(ExitCode.usage, error.message);
+    if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
+      const detail =
+        `${sqlitePath(url)} is not a SQLite database. ` +
+        'Set HOOKLINE_DATABASE_URL or --database to the URL that hookline serve uses.';
+      throw new CliError(ExitCode.notFound, detail, { cause: error });
+    }
     throw error;
   }
 

@@ -8,15 +8,21 @@ const SENSITIVE_HEADERS = new Set([
   'x-auth-token',
   'x-access-token',
 ]);
-/** Names containing any of these are treated as credentials too, such as `x-webhook-secret`. */
-const SENSITIVE_PARTS = ['secret', 'token', 'password', 'api-key', 'apikey'];
+/**
+ * Names containing any of these are treated as credentials too, such as `x-webhook-secret`,
+ * `x-authorization` or `x-session-id`. Underscores count as hyphens.
+ */
+const SENSITIVE_PARTS = ['secret', 'token', 'password', 'passwd', 'auth', 'credential', 'session', 'api-key', 'apikey'];
+/** Names ending in `-key` are often keys of cloud gateways, such as `x-functions-key`. */
+const SENSITIVE_SUFFIX = '-key';
 
 /** The value stored and shown in place of a sensitive header's value. */
 export const MASKED_VALUE = '********';
 
 export function isSensitiveHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SENSITIVE_HEADERS.has(lower) || SENSITIVE_PARTS.some((part) => lower.includes(part));
+  const lower = name.toLowerCase().replaceAll('_', '-');
+  if (SENSITIVE_HEADERS.has(lower) || lower.endsWith(SENSITIVE_SUFFIX)) return true;
+  return SENSITIVE_PARTS.some((part) => lower.includes(part));
 }
 
 /** Returns a copy of `headers` with the value of every sensitive header replaced by MASKED_VALUE. */

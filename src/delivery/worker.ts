@@ -78,10 +78,12 @@ export function signedHeaders(
 ): Record<string, string> {
   const signature = signAll(secrets, job.messageId, timestampSeconds, job.payload);
   const timestamp = String(timestampSeconds);
+  // A custom User-Agent, in any case, replaces the default rather than being sent beside it.
+  const customUserAgent = Object.keys(job.headers).some((name) => name.toLowerCase() === 'user-agent');
   return {
     ...job.headers,
     'content-type': 'application/json',
-    'user-agent': userAgent,
+    ...(customUserAgent ? {} : { 'user-agent': userAgent }),
     'webhook-id': job.messageId,
     'webhook-timestamp': timestamp,
     'webhook-signature': signature,

@@ -43,6 +43,9 @@ export function recoveryRoutes(app: FastifyInstance, { store, runTask }: RouteCo
     async (request, reply) => {
       const since = parseTime(request.body.since, 'since');
       const until = request.body.until ? parseTime(request.body.until, 'until') : null;
+      if (until !== null && until <= since) {
+        throw ValidationError.single(['body', 'until'], 'until must be later than since');
+      }
       const application = await requireApplication(db, request.params.app_id);
       const endpoint = await requireEndpoint(db, application.id, request.params.endpoint_id);
       const task = await insertRecoverTask(db, application.id, endpoint.id, { since, until });

@@ -207,6 +207,10 @@ document.getElementById('skip-link').addEventListener('click', (event) => {
   event.preventDefault();
   main.focus();
 });
-window.addEventListener('hashchange', () => void render());
+// A portal link opened in a tab that already shows the dashboard changes only the hash.
+window.addEventListener('hashchange', () => {
+  acceptPortalLink();
+  void render();
+});
 acceptPortalLink();
 void render();

@@ -6,6 +6,10 @@ import { field, refreshView, runAction, select, setFlash } from './ui.js';
 
 const HOUR_MS = 60 * 60 * 1000;
 
+function hoursText(hours) {
+  return hours === 1 ? '1 hour' : `${hours} hours`;
+}
+
 function actionCard(id, title, description, ...controls) {
   return h(
     'section',
@@ -120,13 +124,18 @@ function rotateAction(base) {
       output,
       async () => {
         await api('POST', `${base}/secret/rotate`, { gracePeriodSeconds: graceHours * 3600 });
-        const text = `Secret rotated. Grace period: ${graceHours} hours. The old secret stops signing at about ${formatTime(until)}.`;
+        const text =
+          graceHours === 0
+            ? 'Secret rotated. The old secret no longer signs.'
+            : `Secret rotated. Grace period: ${hoursText(graceHours)}. The old secret stops signing at about ${formatTime(until)}.`;
         return notice('ok', text);
       },
       [
         'Rotate the signing secret?',
-        `A new secret is generated. The old one keeps signing for ${graceHours} hours, until about ` +
-          `${formatTime(until)}, and the receiver must switch before then.`,
+        graceHours === 0
+          ? 'A new secret is generated. The old one stops signing at once, so the receiver must use the new secret now.'
+          : `A new secret is generated. The old one keeps signing for ${hoursText(graceHours)}, until about ` +
+            `${formatTime(until)}, and the receiver must switch before then.`,
         'Rotate',
       ],
     );

@@ -1,7 +1,7 @@
 // An application's endpoints with their health, and one endpoint with its chart and actions.
 import { api, query, seg } from './api.js';
 import { healthCharts } from './chart.js';
-import { details, formatTime, h, table } from './dom.js';
+import { details, formatTime, h, notice, table } from './dom.js';
 import { endpointActions } from './endpoint-actions.js';
 import { errorNotice, pageHeader } from './ui.js';
 
@@ -46,9 +46,12 @@ function lastFailureText(appId, failure) {
   return h('a', { href, text: `${what} at ${formatTime(failure.timestamp)}` });
 }
 
+/** The most endpoints one page of the endpoints view shows: the API's maximum page size. */
+const ENDPOINT_PAGE_SIZE = 250;
+
 export async function renderEndpoints({ params: [appId] }) {
   const application = await api('GET', `/api/v1/app/${seg(appId)}`);
-  const page = await api('GET', `/api/v1/app/${seg(application.id)}/endpoint?limit=250`);
+  const page = await api('GET', `/api/v1/app/${seg(application.id)}/endpoint?limit=${ENDPOINT_PAGE_SIZE}`);
   const healths = await Promise.all(
     page.data.map((endpoint) =>
       api('GET', `/api/v1/app/${seg(application.id)}/endpoint/${seg(endpoint.id)}/health`).catch((error) => ({ error })),
@@ -70,6 +73,9 @@ export async function renderEndpoints({ params: [appId] }) {
     rows.length
       ? table('Endpoints', ['URL', 'Description', 'State', 'Success (24 h)', 'Last failure'], rows, { hideCaption: true })
       : h('p', { text: 'This application has no endpoints yet.' }),
+    page.done === false
+      ? notice('info', `Showing the first ${ENDPOINT_PAGE_SIZE} endpoints. The API's endpoint list pages through all of them.`)
+      : null,
   ];
 }
 
