@@ -159,12 +159,11 @@ function notPausedOrThrottled(now: number) {
 }
 
 /**
- * Lists up to `count` enabled endpoints that may start an attempt now and have a pending
- * delivery due, earliest due first. It reads every enabled endpoint once, with one index
- * lookup each, so it costs in proportion to the number of endpoints, not of due deliveries.
+ * Selects each enabled endpoint that is neither paused nor throttled, with the due time of its
+ * earliest pending delivery (null when it has none).
  */
-async function readyEndpointsWithDueWork(trx: Reader, now: number, count: number) {
-  const earliest = trx
+function earliestPendingPerReadyEndpoint(db: Reader, now: number) {
+  return db
     .selectFrom('endpoints as e')
     .leftJoin('endpoint_health as h', 'h.endpoint_id', 'e.id')
     .select((eb) => [
@@ -178,6 +177,15 @@ async function readyEndpointsWithDueWork(trx: Reader, now: number, count: number
     ])
     .where('e.disabled', '=', 0)
     .where(notPausedOrThrottled(now));
+}
+
+/**
+ * Lists up to `count` enabled endpoints that may start an attempt now and have a pending
+ * delivery due, earliest due first. It reads every enabled endpoint once, with one index
+ * lookup each, so it costs in proportion to the number of endpoints, not of due deliveries.
+ */
+async function readyEndpointsWithDueWork(trx: Reader, now: number, count: number) {
+  const earliest = earliestPendingPerReadyEndpoint(trx, now);
   return trx.selectFrom(earliest.as('r')).select(['r.id', 'r.due']).where('r.due', '<=', now).orderBy('r.due').limit(count).execute();
 }
 
@@ -192,20 +200,7 @@ export async function nextDueTime(
   now = Date.now(),
   endpointConcurrency = Number.MAX_SAFE_INTEGER,
 ): Promise<number | null> {
-  const earliest = db
-    .selectFrom('endpoints as e')
-    .leftJoin('endpoint_health as h', 'h.endpoint_id', 'e.id')
-    .select((eb) => [
-      eb
-        .selectFrom('deliveries as d')
-        .select((inner) => inner.fn.min('d.next_attempt_at').as('due'))
-        .whereRef('d.endpoint_id', '=', 'e.id')
-        .where('d.status', '=', DeliveryStatus.pending)
-        .as('due'),
-    ])
-    .where('e.disabled', '=', 0)
-    .where(notPausedOrThrottled(now))
-    .where('e.id', 'not in', (eb) =>
+  const earliest = earliestPendingPerReadyEndpoint(db, now).where('e.id', 'not in', (eb) =>
       eb
         .selectFrom('deliveries as busy')
         .select('busy.endpoint_id')
