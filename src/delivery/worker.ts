@@ -27,7 +27,7 @@ import type { HttpSender, SendResult } from './http-sender.js';
 import { decideOutcome, type Outcome } from './outcome.js';
 import { maskSensitiveHeaders } from './sensitive-headers.js';
 
-/** Longest lease; a heartbeat extends it while the attempt runs. See LeaseHeartbeat. */
+/** Maximum lease length. A heartbeat (LeaseHeartbeat) extends the lease while the attempt runs. */
 const MAX_LEASE_MS = 15_000;
 /** Pause before claiming for new messages after a claim found nothing; see run(). */
 const BUSY_CLAIM_PAUSE_MS = 5;

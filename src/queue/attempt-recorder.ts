@@ -15,10 +15,10 @@ interface Waiting {
 }
 
 /**
- * Stores finished attempts in batches: attempts that end while a batch is being written, or
- * in the same turn of the event loop, are written together by the next one, with a few
- * statements for the whole batch instead of several per attempt. Each caller's promise
- * settles only after the commit that contains its attempt.
+ * Stores finished attempts in batches. Attempts that end while a batch is being written, or in
+ * the same turn of the event loop, are written together by the next batch, with a few
+ * statements for the whole batch instead of several per attempt. Each caller's promise settles
+ * only after the commit that contains its attempt.
  */
 export class AttemptRecorder {
   private waiting: Waiting[] = [];

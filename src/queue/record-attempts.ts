@@ -15,11 +15,11 @@ export interface AttemptEntry {
 type Reason = RecordedAttempt['disabledReason'];
 
 /**
- * Stores a batch of attempts and moves each delivery to its next state, in a few statements
- * for the whole batch; run it in a transaction. A delivery only changes while `workerId`
- * still holds its lease, so a worker whose lease expired cannot overwrite the outcome of the
- * worker that took over. Returns one result per entry, null for a delivery that no longer
- * exists (its endpoint, message or application was deleted while the attempt ran).
+ * Stores a batch of attempts and moves each delivery to its next state, with a few statements
+ * for the whole batch. Run it in a transaction. A delivery only changes while `workerId` still
+ * holds its lease, so a worker whose lease expired cannot overwrite the outcome of the worker
+ * that took over. Returns one result per entry, or null for a delivery that no longer exists
+ * because its endpoint, message or application was deleted while the attempt ran.
  */
 export async function recordAttempts(
   trx: Kysely<Database>,
@@ -99,7 +99,7 @@ async function moveDeliveries(trx: Kysely<Database>, workerId: string, live: Att
 
 /**
  * Applies the attempts to their endpoints' health, in attempt order per endpoint, and disables
- * endpoints that answered 410 or failed for the whole disable window. Endpoints are locked in
+ * endpoints that returned 410 or failed for the whole disable window. Endpoints are locked in
  * id order, so two workers recording batches for the same endpoints cannot deadlock.
  */
 async function applyToEndpoints(

@@ -33,9 +33,9 @@ export interface WriteOptions {
 }
 
 /**
- * Group commit: write operations that arrive while a transaction is being committed, or in the
- * same turn of the event loop, run together in one transaction, so many concurrent writes
- * share one commit (one fsync on SQLite, one round trip of COMMIT on PostgreSQL). Each caller
+ * Group commit. Write operations that arrive while a transaction is being committed, or in the
+ * same turn of the event loop, run together in one transaction. Many concurrent writes thus
+ * share one commit: one fsync on SQLite, one COMMIT round trip on PostgreSQL. Each caller
  * still gets its own result only after the commit that contains its write.
  *
  * When any operation in a batch fails, the batch is rolled back and every operation runs again

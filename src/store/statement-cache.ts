@@ -6,7 +6,7 @@ const DEFAULT_CAPACITY = 256;
 
 /**
  * Wraps a better-sqlite3 connection for Kysely so each distinct SQL text is prepared once.
- * Kysely asks the connection to prepare every query it runs, and preparing costs more than
+ * Kysely calls the connection's prepare for every query it runs, and preparing costs more than
  * running most of Hookline's statements. The least recently used statement is dropped when
  * the cache is full.
  */

@@ -46,7 +46,7 @@ function lastFailureText(appId, failure) {
   return h('a', { href, text: `${what} at ${formatTime(failure.timestamp)}` });
 }
 
-/** The most endpoints one page of the endpoints view shows: the API's maximum page size. */
+/** Maximum number of endpoints the endpoints view shows, which is the API's maximum page size. */
 const ENDPOINT_PAGE_SIZE = 250;
 
 export async function renderEndpoints({ params: [appId] }) {
