@@ -61,7 +61,9 @@ export async function freePort(): Promise<number> {
 /** Runs `hookline serve` and waits until its health check returns 204. */
 export async function startHookline(env: Record<string, string>, role = 'all'): Promise<ChildProcess> {
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'serve', '--role', role], {
+  // `npm run bench -- --profile=DIR` writes a CPU profile of each server to DIR when it exits.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, cli, 'serve', '--role', role], {
     env: { ...process.env, HOOKLINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

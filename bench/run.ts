@@ -25,10 +25,21 @@ const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`)
 const engineOption = option('engine') ?? 'both';
 const soakSeconds = Number(option('soak-seconds') ?? (quick ? 0 : 600));
 const reportFile = option('out') ?? (quick ? undefined : 'docs/benchmarks.md');
+/**
+ * `--only=max,drain`: runs only the named workloads (the ceiling always runs, as the divisor).
+ * Names: pgboss, bullmq, max, drain, fanout, https, latency, realistic, kill, soak. The last four
+ * set their rates from max, so asking for one of them runs max too.
+ */
+const only = option('only')?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
 
-const settings: RunSettings = quick
+const defaults: RunSettings = quick
   ? { durationMs: 1_500, concurrency: 32, payloadBytes: 512, drainMs: 10_000 }
   : { durationMs: 15_000, concurrency: 32, payloadBytes: 512, drainMs: 30_000 };
+// `--profile=DIR`: each Hookline server writes a V8 CPU profile there (see profile-summary.ts).
+if (option('profile')) process.env.BENCH_PROFILE_DIR = option('profile');
+/** `--seconds=N` sets the length of each load. */
+const settings: RunSettings = option('seconds') ? { ...defaults, durationMs: Number(option('seconds')) * 1000 } : defaults;
 
 async function postgresReachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
@@ -71,22 +82,33 @@ async function main(): Promise<void> {
 
   try {
     const ceiling = record(await measureCeiling(plain.child, `${plain.url}/e0`, settings));
-    if (postgres) record(await measureQueue('pgboss', plain.child, `${plain.url}/e0`, settings));
-    record(await measureQueue('bullmq', plain.child, `${plain.url}/e0`, settings));
+    if (postgres && wanted('pgboss')) record(await measureQueue('pgboss', plain.child, `${plain.url}/e0`, settings));
+    if (wanted('bullmq')) record(await measureQueue('bullmq', plain.child, `${plain.url}/e0`, settings));
 
     for (const engine of engines) {
       const closed = { mode: 'closed' as const, rate: 0, concurrency: settings.concurrency };
       const one = [`${plain.url}/e0`];
-      const max = record(
-        await measureHookline({ engine, endpoints: one, load: closed }, [plain.child], settings, {
-          workload: 'max throughput, 1 endpoint',
-        }),
-      );
-      record(await measureDrain(engine, plain.child, `${plain.url}/e0`, settings));
+      const needsMax = ['max', 'latency', 'realistic', 'kill', 'soak'].some(wanted);
+      const max = needsMax
+        ? record(
+            await measureHookline({ engine, endpoints: one, load: closed }, [plain.child], settings, {
+              workload: 'max throughput, 1 endpoint',
+            }),
+          )
+        : null;
+      if (wanted('drain')) record(await measureDrain(engine, plain.child, `${plain.url}/e0`, settings));
       const ten = Array.from({ length: 10 }, (_, i) => `${plain.url}/e${i}`);
-      record(await measureHookline({ engine, endpoints: ten, load: closed }, [plain.child], settings, { workload: 'fan-out, 10 endpoints' }));
+      if (wanted('fanout')) {
+        record(await measureHookline({ engine, endpoints: ten, load: closed }, [plain.child], settings, { workload: 'fan-out, 10 endpoints' }));
+      }
+      if (wanted('https')) {
+        const endpoints = [`${secure.url}/e0`];
+        const env = { NODE_EXTRA_CA_CERTS: certificate.certFile };
+        record(await measureHookline({ engine, endpoints, env, load: closed }, [secure.child], settings, { workload: 'HTTPS receiver, 1 endpoint' }));
+      }
+      if (!max) continue;
 
-      for (const fraction of [0.25, 0.5, 0.75]) {
+      for (const fraction of wanted('latency') ? [0.25, 0.5, 0.75] : []) {
         const rate = Math.max(1, Math.round(max.deliveriesPerSecond * fraction));
         const open = { mode: 'open' as const, rate, concurrency: settings.concurrency };
         const result = record(
@@ -99,40 +121,26 @@ async function main(): Promise<void> {
 
       const live = Array.from({ length: 4 }, (_, i) => `${realistic.url}/r${i}`);
       const quarter = Math.max(1, Math.round(max.deliveriesPerSecond * 0.25));
-      record(
-        await measureHookline(
-          {
-            engine,
-            endpoints: [...live, downUrl],
-            checkedEndpoints: live,
-            env: { HOOKLINE_DELIVERY_TIMEOUT: '1' },
-            load: { mode: 'open', rate: quarter, concurrency: settings.concurrency },
-          },
-          [realistic.child],
-          { ...settings, drainMs: settings.drainMs + 15_000 },
-          { workload: `realistic receivers (${quarter}/s)`, note: '4 endpoints: 20 ms, 5% 503, 1% hang; 1 down; ' },
-        ),
-      );
+      if (wanted('realistic')) {
+        const run = {
+          engine,
+          endpoints: [...live, downUrl],
+          checkedEndpoints: live,
+          env: { HOOKLINE_DELIVERY_TIMEOUT: '1' },
+          load: { mode: 'open' as const, rate: quarter, concurrency: settings.concurrency },
+        };
+        const note = '4 endpoints: 20 ms, 5% 503, 1% hang; 1 down; ';
+        const slow = { ...settings, drainMs: settings.drainMs + 15_000 };
+        record(await measureHookline(run, [realistic.child], slow, { workload: `realistic receivers (${quarter}/s)`, note }));
+      }
 
       const half = Math.max(1, Math.round(max.deliveriesPerSecond * 0.5));
-      record(
-        await measureHookline(
-          { engine, endpoints: one, killHalfway: true, load: { mode: 'open', rate: half, concurrency: settings.concurrency } },
-          [plain.child],
-          settings,
-          { workload: `SIGKILL and restart (${half}/s)` },
-        ),
-      );
-      record(
-        await measureHookline(
-          { engine, endpoints: [`${secure.url}/e0`], env: { NODE_EXTRA_CA_CERTS: certificate.certFile }, load: closed },
-          [secure.child],
-          settings,
-          { workload: 'HTTPS receiver, 1 endpoint' },
-        ),
-      );
+      if (wanted('kill')) {
+        const load = { mode: 'open' as const, rate: half, concurrency: settings.concurrency };
+        record(await measureHookline({ engine, endpoints: one, killHalfway: true, load }, [plain.child], settings, { workload: `SIGKILL and restart (${half}/s)` }));
+      }
 
-      if (soakSeconds > 0 && engine === 'sqlite') {
+      if (soakSeconds > 0 && engine === 'sqlite' && wanted('soak')) {
         const samples: number[] = [];
         record(
           await measureHookline(

@@ -29,6 +29,9 @@ export interface RunSettings {
   drainMs: number;
 }
 
+/** Posts in flight to one receiver for the queue baselines and for each Hookline endpoint. */
+const BASELINE_CONCURRENCY = 64;
+
 const OK_RECEIVER: ReceiverOptions = { latencyMs: 0, errorRate: 0, timeoutRate: 0, hangMs: 0 };
 
 export async function startReceiver(options: ReceiverOptions = OK_RECEIVER): Promise<{ child: Child; url: string }> {
@@ -82,6 +85,9 @@ function serverEnv(port: number, databaseUrl: string): Record<string, string> {
     HOOKLINE_DATABASE_URL: databaseUrl,
     HOOKLINE_ADMIN_TOKEN: TOKEN,
     HOOKLINE_ALLOW_PRIVATE_CIDRS: '127.0.0.0/8',
+    // The queue baselines keep 64 posts in flight to their one receiver, so Hookline may too.
+    // The default of 16 protects other endpoints from a slow one; see docs/benchmarks.md.
+    HOOKLINE_ENDPOINT_CONCURRENCY: String(BASELINE_CONCURRENCY),
   };
 }
 
@@ -218,7 +224,7 @@ export async function measureQueue(
 ): Promise<Result> {
   const boss = kind === 'pgboss' ? pgBossSchema() : null;
   const shared = { pgUrl: POSTGRES_URL, pgSchema: boss?.schema, redisPort: REDIS_PORT };
-  const worker = new Child('queue-worker.js', { kind, receiverUrl: url, concurrency: 64, ...shared });
+  const worker = new Child('queue-worker.js', { kind, receiverUrl: url, concurrency: BASELINE_CONCURRENCY, ...shared });
   try {
     await worker.waitFor('ready');
     receiver.timings.clear();

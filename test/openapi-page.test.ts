@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, launchBrowser } from './support/browser.js';
 import { startHookline, type TestServer } from './support/hookline.js';
 
 /** The HTML reference page rendered from the OpenAPI document: content, policy, and a phone-sized browser. */
-
-const CHROMIUM = process.env.HOOKLINE_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
 interface Operation {
   operationId: string;
@@ -92,10 +91,10 @@ describe('openapi reference page', () => {
     for (const target of targets) assert.ok(ids.has(target), `#${target} has no target`);
   });
 
-  it('fits a phone screen without errors', async () => {
+  it('fits a phone screen without errors', { skip: browserSkipReason() }, async () => {
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      browser = await launchBrowser();
       const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
       const problems: string[] = [];
       page.on('console', (message) => problems.push(`${message.type()}: ${message.text()}`));

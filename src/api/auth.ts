@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { UnauthorizedError } from '../errors.js';
 import { LogLimiter } from '../logger.js';
 import type { Database } from '../store/schema.js';
-import { findToken, type TokenScope } from '../store/tokens.js';
+import { findRequestToken, type TokenScope } from '../store/tokens.js';
 import { enforceTokenScope } from './token-scope.js';
 import { RECEIVE_ROUTE } from '../inbound/routes/receive.js';
 import { METRICS_ROUTE } from '../metrics/route.js';
@@ -62,7 +62,7 @@ export function installAuth(app: FastifyInstance, db: Kysely<Database>): void {
     if (!needsToken) return;
 
     try {
-      const scope = await findToken(db, bearerToken(request));
+      const scope = await findRequestToken(db, bearerToken(request));
       if (!scope) throw new UnauthorizedError('Invalid or expired API token.');
       request.tokenId = scope.id;
       request.tokenScope = scope;

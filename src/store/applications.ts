@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import { fetchPage, type Page, type PageRequest } from './pagination.js';
 import type { ApplicationTable, Database } from './schema.js';
 import { isUniqueViolation } from './constraint-errors.js';
+import { LookupCache } from './lookup-cache.js';
 
 export type ApplicationRow = Selectable<ApplicationTable>;
 
@@ -30,6 +31,17 @@ export async function findApplication(
   const byId = await db.selectFrom('applications').selectAll().where('id', '=', idOrUid).executeTakeFirst();
   if (byId) return byId;
   return db.selectFrom('applications').selectAll().where('uid', '=', idOrUid).executeTakeFirst();
+}
+
+const applicationLookups = new LookupCache<ApplicationRow>();
+
+/**
+ * Looks up an application like findApplication, reusing a recent read (see LookupCache). For
+ * the hot path of creating messages, where a stale row costs nothing: a message for an
+ * application deleted meanwhile fails on its foreign key.
+ */
+export function findApplicationForMessage(db: Kysely<Database>, idOrUid: string): Promise<ApplicationRow | undefined> {
+  return applicationLookups.get(db, idOrUid, () => findApplication(db, idOrUid));
 }
 
 export async function requireApplication(db: Kysely<Database>, idOrUid: string): Promise<ApplicationRow> {
@@ -79,6 +91,7 @@ export async function updateApplication(
   };
   try {
     await db.updateTable('applications').set(changes).where('id', '=', id).execute();
+    applicationLookups.invalidate();
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new ConflictError(`An application with uid "${fields.uid}" already exists.`);
@@ -90,6 +103,7 @@ export async function updateApplication(
 
 export async function deleteApplication(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('applications').where('id', '=', id).execute();
+  applicationLookups.invalidate();
 }
 
 export function listApplications(

@@ -126,11 +126,12 @@ export function listEndpoints(
   return fetchPage(query, 'id', (row) => row.id, request);
 }
 
-export function listEnabledEndpoints(db: Kysely<Database>, appId: string): Promise<EndpointRow[]> {
+/** Lists the enabled endpoints of the given applications. */
+export function listEnabledEndpoints(db: Kysely<Database>, appIds: readonly string[]): Promise<EndpointRow[]> {
   return db
     .selectFrom('endpoints')
     .selectAll()
-    .where('app_id', '=', appId)
+    .where('app_id', 'in', appIds)
     .where('disabled', '=', 0)
     .execute();
 }

@@ -1,11 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import { endpointMatches, listEnabledEndpoints } from './endpoints.js';
+import { endpointMatches, listEnabledEndpoints, type EndpointRow } from './endpoints.js';
 import { fetchPage, type Page, type PageRequest } from './pagination.js';
 import type { GroupCommit } from './group-commit.js';
 import type { Database, DeliveryTable, MessageTable } from './schema.js';
-import { isUniqueViolation } from './constraint-errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from './constraint-errors.js';
+import { WriteBatcher } from './write-batcher.js';
 
 export type MessageRow = Selectable<MessageTable>;
 
@@ -27,49 +28,85 @@ export interface NewMessage {
   retentionMs?: number;
 }
 
+/** Messages written in one batch; a message row binds 9 parameters. */
+const MESSAGE_BATCH = 64;
+/** Delivery rows per insert statement; a row binds 12 parameters, under both engines' limits. */
+const DELIVERY_ROWS_PER_STATEMENT = 500;
+
+export interface InsertedMessage {
+  row: MessageRow;
+  deliveryCount: number;
+}
+
+const batchers = new WeakMap<GroupCommit, WriteBatcher<NewMessage, InsertedMessage>>();
+
 /**
  * Stores a message and one pending delivery per matching enabled endpoint in one transaction,
- * so the API returns 202 only once both are committed.
+ * so the API returns 202 only once both are committed. Messages accepted at the same time are
+ * written together (see WriteBatcher); a duplicate eventId fails only its own message.
  */
-export async function insertMessage(
-  writes: GroupCommit,
-  message: NewMessage,
-): Promise<{ row: MessageRow; deliveryCount: number }> {
-  return writes.run(async (trx) => {
-    const now = Date.now();
-    const row: MessageRow = {
-      id: newId('msg', now),
-      app_id: message.appId,
-      event_type: message.eventType,
-      event_id: message.eventId,
-      payload: message.payload,
-      channels: message.channels === null ? null : JSON.stringify(message.channels),
-      tags: message.tags === null ? null : JSON.stringify(message.tags),
-      payload_expires_at: now + (message.retentionMs ?? DEFAULT_PAYLOAD_RETENTION_MS),
-      created_at: now,
-    };
+export function insertMessage(writes: GroupCommit, message: NewMessage): Promise<InsertedMessage> {
+  let batcher = batchers.get(writes);
+  if (!batcher) {
+    batcher = new WriteBatcher(writes, (trx, messages) => insertMessages(trx, messages), { maxBatch: MESSAGE_BATCH });
+    batchers.set(writes, batcher);
+  }
+  return batcher.add(message);
+}
 
-    try {
-      await trx.insertInto('messages').values(row).execute();
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictError(`A message with eventId "${message.eventId}" already exists.`);
-      }
-      throw error;
+function messageRow(message: NewMessage, now: number): MessageRow {
+  return {
+    id: newId('msg', now),
+    app_id: message.appId,
+    event_type: message.eventType,
+    event_id: message.eventId,
+    payload: message.payload,
+    channels: message.channels === null ? null : JSON.stringify(message.channels),
+    tags: message.tags === null ? null : JSON.stringify(message.tags),
+    payload_expires_at: now + (message.retentionMs ?? DEFAULT_PAYLOAD_RETENTION_MS),
+    created_at: now,
+  };
+}
+
+/**
+ * Inserts messages and their deliveries with three statements for the whole list: the
+ * messages, the enabled endpoints of their applications, and the deliveries. Run it in a
+ * transaction. A duplicate eventId fails the list; alone, it fails with a ConflictError.
+ */
+export async function insertMessages(trx: Kysely<Database>, messages: NewMessage[], now = Date.now()): Promise<InsertedMessage[]> {
+  const rows = messages.map((message) => messageRow(message, now));
+  try {
+    await trx.insertInto('messages').values(rows).execute();
+  } catch (error) {
+    if (messages.length === 1 && isUniqueViolation(error)) {
+      throw new ConflictError(`A message with eventId "${messages[0]!.eventId}" already exists.`);
     }
+    // The application was deleted after the request looked it up.
+    if (messages.length === 1 && isForeignKeyViolation(error)) throw new NotFoundError('application', messages[0]!.appId);
+    throw error;
+  }
 
-    const endpoints = await listEnabledEndpoints(trx, message.appId);
-    const matches = (endpoint: (typeof endpoints)[number]) =>
+  const endpointsByApp = new Map<string, EndpointRow[]>();
+  for (const endpoint of await listEnabledEndpoints(trx, [...new Set(messages.map((message) => message.appId))])) {
+    endpointsByApp.set(endpoint.app_id, [...(endpointsByApp.get(endpoint.app_id) ?? []), endpoint]);
+  }
+  const deliveries: Selectable<DeliveryTable>[] = [];
+  const inserted = messages.map((message, index) => {
+    const row = rows[index]!;
+    const matches = (endpoint: EndpointRow) =>
       message.onlyEndpointId !== undefined
         ? endpoint.id === message.onlyEndpointId
         : endpointMatches(endpoint, message.eventType, message.channels);
-    const deliveries = endpoints
-      .filter(matches)
-      .map((endpoint) => newDeliveryRow(`${row.id}:${endpoint.id}`, row.id, endpoint.id, message.appId, 0, now));
-    if (deliveries.length > 0) await trx.insertInto('deliveries').values(deliveries).execute();
-
-    return { row, deliveryCount: deliveries.length };
+    const matched = (endpointsByApp.get(message.appId) ?? []).filter(matches);
+    for (const endpoint of matched) {
+      deliveries.push(newDeliveryRow(`${row.id}:${endpoint.id}`, row.id, endpoint.id, message.appId, 0, now));
+    }
+    return { row, deliveryCount: matched.length };
   });
+  for (let start = 0; start < deliveries.length; start += DELIVERY_ROWS_PER_STATEMENT) {
+    await trx.insertInto('deliveries').values(deliveries.slice(start, start + DELIVERY_ROWS_PER_STATEMENT)).execute();
+  }
+  return inserted;
 }
 
 /** Builds a delivery due at `now`, not yet attempted. Trigger type 0 is scheduled, 1 a manual resend. */

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Store } from './database.js';
 import { newId } from '../ids.js';
 import type { Database } from './schema.js';
+import { LookupCache } from './lookup-cache.js';
 
 const TOKEN_LOCK_ID = 7_041_226_312;
 
@@ -38,13 +39,33 @@ export async function findToken(
   token: string,
   now = Date.now(),
 ): Promise<TokenScope | undefined> {
-  const row = await db
+  const row = await readToken(db, hashToken(token), now);
+  return row && { id: row.id, appId: row.appId, readOnly: row.readOnly };
+}
+
+type StoredToken = TokenScope & { expiresAt: number | null };
+
+function readToken(db: Kysely<Database>, tokenHash: string, now: number): Promise<StoredToken | undefined> {
+  return db
     .selectFrom('api_tokens')
-    .select(['id', 'app_id', 'read_only'])
-    .where('token_hash', '=', hashToken(token))
+    .select(['id', 'app_id', 'read_only', 'expires_at'])
+    .where('token_hash', '=', tokenHash)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .executeTakeFirst();
-  return row ? { id: row.id, appId: row.app_id, readOnly: row.read_only === 1 } : undefined;
+    .executeTakeFirst()
+    .then((row) => row && { id: row.id, appId: row.app_id, readOnly: row.read_only === 1, expiresAt: row.expires_at === null ? null : Number(row.expires_at) });
+}
+
+const tokenLookups = new LookupCache<StoredToken>();
+
+/**
+ * Looks up the token of an API request like findToken, reusing a recent read (see
+ * LookupCache). A token past its expiry is refused even when its read is reused.
+ */
+export async function findRequestToken(db: Kysely<Database>, token: string, now = Date.now()): Promise<TokenScope | undefined> {
+  const tokenHash = hashToken(token);
+  const row = await tokenLookups.get(db, tokenHash, () => readToken(db, tokenHash, now), now);
+  if (!row || (row.expiresAt !== null && row.expiresAt <= now)) return undefined;
+  return { id: row.id, appId: row.appId, readOnly: row.readOnly };
 }
 
 export interface TokenOptions {
@@ -77,6 +98,7 @@ export async function insertToken(
 
 export async function deleteToken(db: Kysely<Database>, id: string): Promise<void> {
   await db.deleteFrom('api_tokens').where('id', '=', id).execute();
+  tokenLookups.invalidate();
 }
 
 /** Deletes tokens past their expiry; they are already rejected, so this only reclaims rows. */
@@ -95,6 +117,8 @@ export async function ensureAdminToken(
   store: Pick<Store, 'db' | 'engine'>,
   envToken: string | undefined,
 ): Promise<{ generated: string | null }> {
+  // The admin token may have been replaced, so no earlier read of it may be reused.
+  tokenLookups.invalidate();
   return store.db.transaction().execute(async (trx) => {
     // Processes starting together must not each generate a token or replace each other's.
     if (store.engine === 'postgres') await sql`select pg_advisory_xact_lock(${TOKEN_LOCK_ID})`.execute(trx);

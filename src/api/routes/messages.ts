@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { findApplication, insertApplication } from '../../store/applications.js';
+import { findApplicationForMessage, insertApplication } from '../../store/applications.js';
 import { listMessages, insertMessage, requireMessage } from '../../store/messages.js';
 import { requireApplication } from '../../store/applications.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
@@ -60,7 +60,7 @@ export function messageRoutes(app: FastifyInstance, { store, onMessageAccepted, 
       // message whose request returned an error.
       const withContent = readBoolean(request.query as never, 'with_content', true);
       const retention = retentionMs(body);
-      let application = await findApplication(db, request.params.app_id);
+      let application = await findApplicationForMessage(db, request.params.app_id);
       assertNotIdShaped(body.eventId, 'msg', ['body', 'eventId']);
       if (validatePayloads) assertPayloadMatches(await findEventType(db, body.eventType), body.payload);
       if (!application && body.application) {
