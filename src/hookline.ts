@@ -8,7 +8,7 @@ import { DestinationGuard, type Resolver } from './delivery/destination-guard.js
 import { OperationalWebhooks } from './operational/operational-webhooks.js';
 import { HttpSender } from './delivery/http-sender.js';
 import { DeliveryWorker } from './delivery/worker.js';
-import { listenForWork, publishWork, type Listener } from './queue/notifier.js';
+import { listenForWork, WorkPublisher, type Listener } from './queue/notifier.js';
 import { SecretCipher } from './signing/secret-cipher.js';
 import { openStore, type Store } from './store/database.js';
 import { prepareSecretEncryption } from './store/secret-encryption.js';
@@ -152,9 +152,10 @@ export async function createHookline(
   const events = notifyAll(operational, metrics);
   const delivery = role === 'api' ? null : createWorker(config, store, cipher, logger, guard, events);
   const worker = delivery?.worker ?? null;
+  const publisher = new WorkPublisher(store, logger);
   const wakeWorkers = () => {
     worker?.notify();
-    void publishWork(store, logger);
+    publisher.publish();
   };
   const tasks = new BackgroundTaskRunner(store.db, logger, wakeWorkers);
   const api =
@@ -181,7 +182,7 @@ export async function createHookline(
   operational.onStored = () => {
     metrics?.messageAccepted('operational');
     worker?.notify();
-    void publishWork(store, logger);
+    publisher.publish();
   };
 
   let listener: Listener | null = null;

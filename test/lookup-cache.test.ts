@@ -11,7 +11,7 @@ import { deleteToken, findRequestToken, insertToken } from '../src/store/tokens.
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 
 describe('lookup cache', () => {
-  it('reuses a read until it is too old, and keeps nothing missing', async () => {
+  it('reuses reads within the TTL', async () => {
     const cache = new LookupCache<string>(1000);
     const db = {};
     let reads = 0;
@@ -27,18 +27,18 @@ describe('lookup cache', () => {
 
     assert.equal(await cache.get(db, 'gone', load(undefined), 0), undefined);
     assert.equal(await cache.get(db, 'gone', load('now here'), 1), 'now here');
-    // Another database handle never sees this handle's rows.
+    // Another database handle never reads this handle's rows.
     assert.equal(await cache.get({}, 'k', load('other'), 1001), 'other');
   });
 
-  it('forgets everything on invalidate, and keeps no read that overlapped a change', async () => {
+  it('drops reads on invalidate', async () => {
     const cache = new LookupCache<string>(60_000);
     const db = {};
     await cache.get(db, 'k', async () => 'old', 0);
     cache.invalidate();
     assert.equal(await cache.get(db, 'k', async () => 'new', 1), 'new');
 
-    // The change lands while the read is in flight: the read's value is returned once, not kept.
+    // A change lands while the read is in flight, so its value is returned once and not kept.
     const during = await cache.get(
       db,
       'race',
@@ -69,21 +69,21 @@ describe('cached lookups in the store', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('refuses an expired token even when its read is reused', async () => {
+  it('rejects expired cached tokens', async () => {
     const now = Date.now();
     const id = await insertToken(store.db, 'tok-expiring', 'test', { expiresAt: now + 500 });
     assert.equal((await findRequestToken(store.db, 'tok-expiring', now))?.id, id);
     assert.equal(await findRequestToken(store.db, 'tok-expiring', now + 500), undefined);
   });
 
-  it('refuses a deleted token at once in the process that deleted it', async () => {
+  it('rejects deleted tokens at once', async () => {
     const id = await insertToken(store.db, 'tok-deleted', 'test');
     assert.equal((await findRequestToken(store.db, 'tok-deleted'))?.id, id);
     await deleteToken(store.db, id);
     assert.equal(await findRequestToken(store.db, 'tok-deleted'), undefined);
   });
 
-  it('sees application changes at once in the process that made them', async () => {
+  it('applies application changes at once', async () => {
     const fields = { name: 'a', uid: 'cached-app', rateLimit: null, throttleRate: null, metadata: {} };
     const app = await insertApplication(store.db, fields);
     assert.equal((await findApplicationForMessage(store.db, 'cached-app'))?.id, app.id);
@@ -93,10 +93,10 @@ describe('cached lookups in the store', () => {
     assert.equal(await findApplicationForMessage(store.db, 'renamed-app'), undefined);
   });
 
-  it('answers 404 for a message to an application deleted by another process', async () => {
+  it('returns 404 for a deleted application', async () => {
     const app = await insertApplication(store.db, { name: 'b', uid: null, rateLimit: null, throttleRate: null, metadata: {} });
     await findApplicationForMessage(store.db, app.id);
-    // Deleted by another process: this process's cache still holds the row.
+    // Deleted by another process: this process's cache still contains the row.
     await store.db.deleteFrom('applications').where('id', '=', app.id).execute();
     assert.equal((await findApplicationForMessage(store.db, app.id))?.id, app.id);
 

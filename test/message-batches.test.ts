@@ -60,7 +60,7 @@ describe('message batches', () => {
       .map((row) => row.endpoint_id)
       .sort();
 
-  it('writes items of one turn with one call and isolates a failing item', async () => {
+  it('batches items and isolates failures', async () => {
     const calls: string[][] = [];
     const batcher = new WriteBatcher<string, string>(
       store.writes,
@@ -82,14 +82,14 @@ describe('message batches', () => {
       mixed.map((result) => (result.status === 'fulfilled' ? result.value : 'rejected')),
       ['D', 'rejected', 'E', 'F', 'G'],
     );
-    // maxBatch 4: the first four fail together and are retried one by one; the fifth goes alone.
+    // With maxBatch 4, the first four fail together and are retried one by one. The fifth goes alone.
     // The group commit below may run a retried single twice, when it shares a rolled-back
     // transaction with the failing one, so the calls are compared as a set.
     assert.deepEqual(calls[0], ['d', 'bad', 'e', 'f']);
     assert.deepEqual([...new Set(calls.slice(1).map((items) => items.join()))].sort(), ['bad', 'd', 'e', 'f', 'g']);
   });
 
-  it('gives a duplicate eventId its own 409 and stores the rest of the batch', async () => {
+  it('rejects only the duplicate eventId', async () => {
     const appId = await newApp('duplicates');
     const endpoint = await addEndpoint(appId, 'dup');
     const messages = Array.from({ length: 20 }, (_, i) => message(appId, { eventId: i % 7 === 0 ? 'evt-same' : `evt-${i}` }));
@@ -105,7 +105,7 @@ describe('message batches', () => {
     for (const row of stored) assert.deepEqual(await deliveriesOf(row.id), [endpoint.id]);
   });
 
-  it('matches each message of a batch against its own application, filters and channels', async () => {
+  it('matches endpoints per message', async () => {
     const first = await newApp('first');
     const second = await newApp('second');
     const all = await addEndpoint(first, 'all');
@@ -131,11 +131,11 @@ describe('message batches', () => {
     assert.equal(example!.deliveryCount, 1);
   });
 
-  it('splits deliveries over several statements when a batch fans out widely', async () => {
+  it('splits wide fan-out inserts', async () => {
     const appId = await newApp('wide');
     const endpoints = [];
     for (let i = 0; i < 130; i++) endpoints.push((await addEndpoint(appId, `wide-${i}`)).id);
-    // Five messages to 130 endpoints make 650 delivery rows, more than one statement holds.
+    // Five messages to 130 endpoints make 650 delivery rows, more than one statement inserts.
     const inserted = await Promise.all(Array.from({ length: 5 }, () => insertMessage(store.writes, message(appId))));
 
     for (const { row, deliveryCount } of inserted) {

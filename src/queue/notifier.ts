@@ -11,13 +11,43 @@ import type { Store } from '../store/database.js';
 const CHANNEL = 'hookline_deliveries';
 const RECONNECT_MS = [250, 10_000] as const;
 
-/** Sends a wake-up to every listening worker. Errors are logged, not thrown, because polling covers a lost one. */
-export async function publishWork(store: Store, logger: Logger): Promise<void> {
-  if (store.engine !== 'postgres') return;
-  try {
-    await sql`select pg_notify(${CHANNEL}, '')`.execute(store.db);
-  } catch (error) {
-    logger.debug({ err: error }, 'sending the work notification failed');
+/**
+ * Sends wake-ups to every listening worker, coalesced: while one notification is on its way,
+ * further requests wait and share a single next one, so a busy API sends about one per round
+ * trip instead of one per message. Errors are logged, not thrown, because polling covers a
+ * lost notification.
+ */
+export class WorkPublisher {
+  private sending = false;
+  private again = false;
+
+  constructor(
+    private readonly store: Pick<Store, 'engine' | 'db'>,
+    private readonly logger: Logger,
+    private readonly channel = CHANNEL,
+  ) {}
+
+  publish(): void {
+    if (this.store.engine !== 'postgres') return;
+    if (this.sending) {
+      // The notification on its way may predate the caller's commit, so one more follows it.
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    void this.sendWhileRequested();
+  }
+
+  private async sendWhileRequested(): Promise<void> {
+    do {
+      this.again = false;
+      try {
+        await sql`select pg_notify(${this.channel}, '')`.execute(this.store.db);
+      } catch (error) {
+        this.logger.debug({ err: error }, 'sending the work notification failed');
+      }
+    } while (this.again);
+    this.sending = false;
   }
 }
 
