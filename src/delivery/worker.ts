@@ -34,6 +34,11 @@ const BUSY_CLAIM_PAUSE_MS = 5;
 /** Maximum sleep between looks for due work, so expired leases are noticed. */
 const MAX_IDLE_MS = 1000;
 const CLAIM_BATCH = 32;
+/**
+ * Minimum time between claims that look for expired leases. A lease expires only when its
+ * worker died, so looking on every claim of a busy worker would cost a query for nothing.
+ */
+const EXPIRED_SCAN_INTERVAL_MS = 1000;
 /** Time allowed beyond the delivery timeout for an attempt's result to be written at shutdown. */
 const RECORD_GRACE_MS = 5000;
 /** Backoff while the database is failing: doubles from the first value up to the second. */
@@ -112,6 +117,8 @@ export class DeliveryWorker {
   private roomFreed = false;
   /** True during the pause before claiming for new messages; notify() then waits for its end. */
   private pausing = false;
+  /** When the last claim that looked for expired leases ran. */
+  private lastExpiredScan = 0;
   /** Consecutive failed claims; above zero the database is considered down. */
   private claimFailures = 0;
   private readonly failureLogs = new KeyedLogLimiter(FAILURE_LOGS_PER_MINUTE, 60_000);
@@ -182,7 +189,10 @@ export class DeliveryWorker {
         const now = Date.now();
         this.roomFreed = false;
         try {
-          const claimed = await claimDueDeliveries(store, this.workerId, wanted, now, now + this.leaseMs, this.endpointConcurrency);
+          const scanExpired = now - this.lastExpiredScan >= EXPIRED_SCAN_INTERVAL_MS;
+          const leaseUntil = now + this.leaseMs;
+          const claimed = await claimDueDeliveries(store, this.workerId, wanted, now, leaseUntil, this.endpointConcurrency, scanExpired);
+          if (scanExpired) this.lastExpiredScan = now;
           jobs = await this.handBackExcess(claimed, now);
           handedBack = jobs.length < claimed.length;
           if (this.claimFailures > 0) {
@@ -199,7 +209,11 @@ export class DeliveryWorker {
       // Endpoints at their concurrency limit free up only when an attempt ends, and every end
       // wakes the loop, so claiming again before then would only hand the same work back.
       if (wanted === 0 || handedBack) await this.sleep(MAX_IDLE_MS);
-      else if (jobs.length < wanted) {
+      else if (jobs.length > 0 && jobs.length < wanted) {
+        // The claim took every due delivery it could. The attempts just started wake the loop
+        // when they end, and its next claim looks again, so the next due time need not be read.
+        await this.sleep(MAX_IDLE_MS);
+      } else if (jobs.length < wanted) {
         await this.sleep(await this.idleDelay());
         // Each accepted message wakes the loop. When the last claim found nothing while
         // attempts run (their endpoints are full), claiming for each message would cost more

@@ -25,6 +25,8 @@ const WINDOW_PER_SLOT = 2;
  * delivery is due when it is pending and its time has come, or when it is being sent under a
  * lease that expired (its worker died). Endpoints that are disabled, paused or waiting for
  * their throttle slot get none. The claim shares a commit with other writes (group commit).
+ * With `scanExpired` false it skips the look for expired leases, which a busy worker needs only
+ * now and then.
  */
 export function claimDueDeliveries(
   store: Pick<Store, 'writes' | 'engine'>,
@@ -33,9 +35,10 @@ export function claimDueDeliveries(
   now: number,
   leaseUntil: number,
   endpointConcurrency = Number.MAX_SAFE_INTEGER,
+  scanExpired = true,
 ): Promise<DeliveryJob[]> {
   return store.writes.run(async (trx) => {
-    const claim = new ClaimPlan(trx, store.engine, limit, now, endpointConcurrency);
+    const claim = new ClaimPlan(trx, store.engine, limit, now, endpointConcurrency, scanExpired);
     const ids = await claim.choose();
     if (ids.length === 0) return [];
     await trx
@@ -64,12 +67,15 @@ class ClaimPlan {
     private readonly limit: number,
     private readonly now: number,
     private readonly endpointConcurrency: number,
+    private readonly scanExpired: boolean,
   ) {}
 
   async choose(): Promise<string[]> {
     // Leases expire rarely and only as many as were in flight, so this scan stays short.
-    const expired = await this.lock(this.dueQuery(DeliveryStatus.sending, 'lease_expires_at').limit(this.limit));
-    await this.take(expired);
+    if (this.scanExpired) {
+      const expired = await this.lock(this.dueQuery(DeliveryStatus.sending, 'lease_expires_at').limit(this.limit));
+      await this.take(expired);
+    }
 
     const windowSize = this.limit * WINDOW_PER_SLOT;
     const window = await this.lock(this.dueQuery(DeliveryStatus.pending, 'next_attempt_at').limit(windowSize));
