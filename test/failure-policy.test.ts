@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HEALTHY, nextHealth, type EndpointHealth } from '../src/delivery/endpoint-policy.js';
+import { HEALTHY, nextHealth, UNAVAILABLE_RUN, type EndpointHealth } from '../src/delivery/endpoint-policy.js';
 import { eventually, startHookline } from './support/hookline.js';
 import { startReceiver } from './support/receiver.js';
 
@@ -61,6 +61,29 @@ describe('failure window', () => {
     assert.equal(paused.backoffLevel, 1);
     const recovered = nextHealth(paused, success, 40_000, WINDOW).health;
     assert.equal(recovered.backoffLevel, 0);
+  });
+
+  it('ignores a lone 503', () => {
+    const unavailable = { success: false, pushback: false, unavailable: true, retryAfterMs: undefined };
+    let health = HEALTHY;
+    // A 503 among successes, twenty times over: never a pause.
+    for (let i = 0; i < 20; i++) {
+      health = nextHealth(health, success, 1_000 + i * 10, WINDOW).health;
+      health = nextHealth(health, unavailable, 1_005 + i * 10, WINDOW).health;
+      assert.equal(health.pausedUntil, 0);
+      assert.equal(health.backoffLevel, 0);
+    }
+  });
+
+  it('pauses on a run of 503s', () => {
+    const unavailable = { success: false, pushback: false, unavailable: true, retryAfterMs: undefined };
+    let health = nextHealth(HEALTHY, failure, 1_000, WINDOW).health;
+    for (let i = 2; i < UNAVAILABLE_RUN; i++) health = nextHealth(health, unavailable, 1_000 + i, WINDOW).health;
+    assert.equal(health.pausedUntil, 0, 'not yet a run');
+
+    health = nextHealth(health, unavailable, 2_000, WINDOW).health;
+    assert.equal(health.pausedUntil, 3_000);
+    assert.equal(health.backoffLevel, 1);
   });
 
   it('raises the backoff once per pause', () => {

@@ -115,6 +115,21 @@ describe('attempt outcome', () => {
     assert.equal(decideOutcome(response(503), 1, SCHEDULE, NOW).errorCode, 'http_error');
   });
 
+  it('classifies pushback by status', () => {
+    const bare503 = decideOutcome(response(503), 1, SCHEDULE, NOW);
+    assert.equal(bare503.pushback, false);
+    assert.equal(bare503.unavailable, true);
+    const timed503 = decideOutcome(response(503, { 'retry-after': '5' }), 1, SCHEDULE, NOW);
+    assert.equal(timed503.pushback, true);
+    assert.equal(timed503.unavailable, false);
+    const limited = decideOutcome(response(429), 1, SCHEDULE, NOW);
+    assert.equal(limited.pushback, true);
+    assert.equal(limited.unavailable, false);
+    const failed = decideOutcome(response(500), 1, SCHEDULE, NOW);
+    assert.equal(failed.pushback, false);
+    assert.equal(failed.unavailable, false);
+  });
+
   it('honours Retry-After on 503', () => {
     const outcome = decideOutcome(response(503, { 'retry-after': '120' }), 1, SCHEDULE, NOW, lowest);
     assert.equal(outcome.nextAttemptAt, NOW + 120_000);

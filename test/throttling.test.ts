@@ -98,6 +98,28 @@ describe('throttling', { timeout: 120_000 }, () => {
     }
   });
 
+  it('pauses after a run of 503s', async () => {
+    // Three 503s in a row, then successes: the first two are retried without a pause, the
+    // third starts one. Each 503'd message is retried later, so the receiver answers 200 then.
+    const receiver = await startReceiver((_request, index) => ({ status: index < 3 ? 503 : 200 }));
+    const server = await startHookline({ HOOKLINE_ENDPOINT_CONCURRENCY: '1', HOOKLINE_RETRY_SCHEDULE: '30' });
+    try {
+      const app = await server.svix.application.create({ name: 'unavailable' });
+      await server.svix.endpoint.create(app.id, { url: receiver.url });
+      for (let i = 0; i < 4; i++) {
+        await server.svix.message.create(app.id, { eventType: 'e.unavailable', payload: { i } });
+      }
+      const requests = await receiver.waitForRequests(4, 20_000);
+      const [afterFirst, afterSecond, afterThird] = gaps(requests.map((request) => request.receivedAt));
+      assert.ok(afterFirst! < 900, `no pause after one 503 (gap ${afterFirst} ms)`);
+      assert.ok(afterSecond! < 900, `no pause after two 503s (gap ${afterSecond} ms)`);
+      assert.ok(afterThird! >= 950, `a 1 s pause after three 503s (gap ${afterThird} ms)`);
+    } finally {
+      await server.close();
+      await receiver.close();
+    }
+  });
+
   it('keeps a hanging endpoint from delaying others', async () => {
     const hanging = await startHangingReceiver();
     const fast = await startReceiver(respondInOrder(200));

@@ -26,10 +26,18 @@ export const MAX_BACKOFF_LEVEL = 8;
 export const PAUSE_BASE_MS = 1000;
 export const MAX_PAUSE_MS = 10 * 60 * 1000;
 
+/**
+ * Failures in a row, the last a 503 without Retry-After, that pause an endpoint. One such 503
+ * among successes is a busy moment, not overload; pausing on it would stall a healthy endpoint.
+ */
+export const UNAVAILABLE_RUN = 3;
+
 export interface AttemptSummary {
   success: boolean;
-  /** The endpoint returned 429 or 503, or sent a Retry-After. */
+  /** The endpoint returned 429, or sent a Retry-After. */
   pushback: boolean;
+  /** The endpoint returned 503 without Retry-After. */
+  unavailable?: boolean;
   retryAfterMs: number | undefined;
 }
 
@@ -79,12 +87,13 @@ export function nextHealth(
     failingSince,
     consecutiveFailures: current.consecutiveFailures + 1,
   };
-  if (attempt.pushback && current.pausedUntil > now) {
+  const pushback = attempt.pushback || (attempt.unavailable === true && health.consecutiveFailures >= UNAVAILABLE_RUN);
+  if (pushback && current.pausedUntil > now) {
     // Responses to attempts already in flight when the pause began belong to the same
     // episode: they may extend the pause to their Retry-After but do not raise the level.
     const retryAfter = Math.min(attempt.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
     health.pausedUntil = Math.max(current.pausedUntil, now + retryAfter);
-  } else if (attempt.pushback) {
+  } else if (pushback) {
     health.pausedUntil = now + pauseMs(current.backoffLevel, attempt.retryAfterMs);
     health.backoffLevel = Math.min(MAX_BACKOFF_LEVEL, current.backoffLevel + 1);
   }

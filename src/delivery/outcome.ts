@@ -8,13 +8,15 @@ export interface Outcome {
   /** Null when no further attempt is made. */
   nextAttemptAt: number | null;
   endpointGone: boolean;
-  /** The endpoint asked for less traffic: 429, 503 or a Retry-After on a failure. */
+  /** The endpoint asked for less traffic: 429, or a Retry-After on a failure. */
   pushback: boolean;
+  /** The endpoint answered 503 without Retry-After: pushback only when failures run on. */
+  unavailable: boolean;
   /** The parsed Retry-After of a failed attempt, in milliseconds from now. */
   retryAfterMs: number | undefined;
 }
 
-const NO_PUSHBACK = { pushback: false, retryAfterMs: undefined } as const;
+const NO_PUSHBACK = { pushback: false, unavailable: false, retryAfterMs: undefined } as const;
 
 /**
  * Decides what an attempt's result means. Only 2xx is success. 3xx is a failure and the
@@ -63,7 +65,8 @@ export function decideOutcome(
     errorDetail,
     nextAttemptAt: delay === null ? null : now + delay,
     endpointGone: false,
-    pushback: throttled || retryAfterMs !== undefined,
+    pushback: status === 429 || retryAfterMs !== undefined,
+    unavailable: status === 503 && retryAfterMs === undefined,
     retryAfterMs,
   };
 }

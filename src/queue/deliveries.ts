@@ -44,8 +44,10 @@ export interface AttemptRecord {
   nextAttemptAt: number | null;
   /** True when the endpoint returned 410 Gone, so it is disabled and its pending deliveries cancelled. */
   endpointGone: boolean;
-  /** The endpoint returned 429 or 503, or sent a Retry-After, so the whole endpoint pauses. */
+  /** The endpoint returned 429, or sent a Retry-After, so the whole endpoint pauses. */
   pushback: boolean;
+  /** The endpoint returned 503 without Retry-After, which pauses it after a run of failures. */
+  unavailable: boolean;
   retryAfterMs: number | undefined;
 }
 
