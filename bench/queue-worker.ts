@@ -33,9 +33,9 @@ if (options.kind === 'pgboss') {
   await boss.start();
   await boss.createQueue('deliveries');
   // boss.work() waits its polling interval (half a second at least) after every batch, which
-  // capped this loop at 128 jobs/s. A team after throughput fetches again as soon as it has
-  // room, so this loop does: each lane fetches a batch, posts it, completes the successes
-  // and fails the rest in two statements, and sleeps only when the queue is empty.
+  // capped this loop at 128 jobs/s. A team after throughput fetches again at once instead.
+  // Each lane fetches a batch and posts it. It then completes the successes and fails the
+  // rest in two statements, and sleeps only when the queue is empty.
   let running = true;
   const lanes = 4;
   const batchSize = Math.ceil(options.concurrency / lanes);

@@ -28,7 +28,7 @@ export const MAX_PAUSE_MS = 10 * 60 * 1000;
 
 /**
  * Failures in a row, the last a 503 without Retry-After, that pause an endpoint. One such 503
- * among successes is a busy moment, not overload; pausing on it would stall a healthy endpoint.
+ * among successes is a busy moment, not overload, and pausing on it would stall the endpoint.
  */
 export const UNAVAILABLE_RUN = 3;
 

@@ -10,7 +10,7 @@ export interface Outcome {
   endpointGone: boolean;
   /** The endpoint asked for less traffic: 429, or a Retry-After on a failure. */
   pushback: boolean;
-  /** The endpoint answered 503 without Retry-After: pushback only when failures run on. */
+  /** The endpoint returned 503 without Retry-After, which is pushback only in a run of failures. */
   unavailable: boolean;
   /** The parsed Retry-After of a failed attempt, in milliseconds from now. */
   retryAfterMs: number | undefined;

@@ -25,8 +25,8 @@ const WINDOW_PER_SLOT = 2;
  * delivery is due when it is pending and its time has come, or when it is being sent under a
  * lease that expired (its worker died). Endpoints that are disabled, paused or waiting for
  * their throttle slot get none. The claim shares a commit with other writes (group commit).
- * With `scanExpired` false it skips the look for expired leases, which a busy worker needs only
- * now and then.
+ * With `scanExpired` false it skips the scan for expired leases, which a busy worker runs only
+ * once a second.
  */
 export function claimDueDeliveries(
   store: Pick<Store, 'writes' | 'engine'>,
