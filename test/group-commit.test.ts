@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ConflictError } from '../src/errors.js';
-import { openStore, type Store } from '../src/store/database.js';
+import type { Store } from '../src/store/database.js';
 import { GroupCommit } from '../src/store/group-commit.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { suiteStore } from './support/database.js';
 
 describe('group commit', () => {
-  let dir: string;
-  let database: TestDatabase;
+  const suite = suiteStore('group');
   let store: Store;
-
-  before(async () => {
-    dir = mkdtempSync(`${tmpdir()}/hookline-group-`);
-    database = createTestDatabase(dir);
-    store = await openStore(database.url);
-  });
-  after(async () => {
-    await store.close();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+  before(() => {
+    store = suite.store;
   });
 
   const insertEventType = (name: string) => (trx: Parameters<Parameters<GroupCommit['run']>[0]>[0]) =>

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { NotFoundError } from '../src/errors.js';
 import { deleteApplication, findApplicationForMessage, insertApplication, updateApplication } from '../src/store/applications.js';
-import { openStore, type Store } from '../src/store/database.js';
+import type { Store } from '../src/store/database.js';
 import { LookupCache } from '../src/store/lookup-cache.js';
 import { insertMessage } from '../src/store/messages.js';
 import { deleteToken, findRequestToken, insertToken } from '../src/store/tokens.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { suiteStore } from './support/database.js';
 
 describe('lookup cache', () => {
   it('reuses reads within the TTL', async () => {
@@ -54,19 +52,10 @@ describe('lookup cache', () => {
 });
 
 describe('cached lookups in the store', () => {
-  let dir: string;
-  let database: TestDatabase;
+  const suite = suiteStore('lookups');
   let store: Store;
-
-  before(async () => {
-    dir = mkdtempSync(`${tmpdir()}/hookline-lookups-`);
-    database = createTestDatabase(dir);
-    store = await openStore(database.url);
-  });
-  after(async () => {
-    await store.close();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+  before(() => {
+    store = suite.store;
   });
 
   it('rejects expired cached tokens', async () => {

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ConflictError } from '../src/errors.js';
 import { insertApplication } from '../src/store/applications.js';
-import { openStore, type Store } from '../src/store/database.js';
+import type { Store } from '../src/store/database.js';
 import { insertEndpoint, type EndpointFields } from '../src/store/endpoints.js';
 import { insertMessage, type NewMessage } from '../src/store/messages.js';
 import { WriteBatcher } from '../src/store/write-batcher.js';
-import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { suiteStore } from './support/database.js';
 
 const endpointFields = (url: string, overrides: Partial<EndpointFields> = {}): EndpointFields => ({
   url,
@@ -36,19 +34,10 @@ const message = (appId: string, overrides: Partial<NewMessage> = {}): NewMessage
 });
 
 describe('message batches', () => {
-  let dir: string;
-  let database: TestDatabase;
+  const suite = suiteStore('batches');
   let store: Store;
-
-  before(async () => {
-    dir = mkdtempSync(`${tmpdir()}/hookline-batches-`);
-    database = createTestDatabase(dir);
-    store = await openStore(database.url);
-  });
-  after(async () => {
-    await store.close();
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
+  before(() => {
+    store = suite.store;
   });
 
   const newApp = async (name: string) =>

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import pg from 'pg';
+import { openStore, type Store } from '../../src/store/database.js';
 
 /**
  * Test databases. HOOKLINE_TEST_ENGINE picks the engine (sqlite by default); on PostgreSQL
@@ -45,6 +49,32 @@ export function createTestDatabase(dir: string, postgresUrl = TEST_POSTGRES_URL)
     async drop() {
       if (process.env.HOOKLINE_TEST_KEEP_SCHEMA) return;
       await postgresQuery(`drop schema if exists ${schema} cascade`);
+    },
+  };
+}
+
+/**
+ * Opens a store on a fresh test database before the enclosing suite runs and closes and drops
+ * it afterwards. Read `store` inside the tests, once the suite has started.
+ */
+export function suiteStore(prefix: string): { readonly store: Store } {
+  let dir: string;
+  let database: TestDatabase;
+  let store: Store | undefined;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), `hookline-${prefix}-`));
+    database = createTestDatabase(dir);
+    store = await openStore(database.url);
+  });
+  after(async () => {
+    await store?.close();
+    await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get store() {
+      if (!store) throw new Error('The suite store is read before the suite started.');
+      return store;
     },
   };
 }
