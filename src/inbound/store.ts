@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
-import { insertApplication } from '../store/applications.js';
+import { deleteApplication, insertApplication } from '../store/applications.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import { fetchPage, type Page, type PageRequest } from '../store/pagination.js';
 import type { Database, IngestSourceTable } from '../store/schema.js';
@@ -84,7 +84,7 @@ export async function updateSource(db: Kysely<Database>, id: string, fields: Sou
 
 /** Deletes a source with its application, destinations, messages and counts. */
 export async function deleteSource(db: Kysely<Database>, source: SourceRow): Promise<void> {
-  await db.deleteFrom('applications').where('id', '=', source.app_id).execute();
+  await deleteApplication(db, source.app_id);
 }
 
 export function listSources(db: Kysely<Database>, request: PageRequest): Promise<Page<SourceRow>> {

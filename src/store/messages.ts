@@ -88,7 +88,9 @@ export async function insertMessages(trx: Kysely<Database>, messages: NewMessage
 
   const endpointsByApp = new Map<string, EndpointRow[]>();
   for (const endpoint of await listEnabledEndpoints(trx, [...new Set(messages.map((message) => message.appId))])) {
-    endpointsByApp.set(endpoint.app_id, [...(endpointsByApp.get(endpoint.app_id) ?? []), endpoint]);
+    const list = endpointsByApp.get(endpoint.app_id);
+    if (list) list.push(endpoint);
+    else endpointsByApp.set(endpoint.app_id, [endpoint]);
   }
   const deliveries: Selectable<DeliveryTable>[] = [];
   const inserted = messages.map((message, index) => {
