@@ -7,6 +7,8 @@ import { respondInOrder, startReceiver, type Receiver } from './support/receiver
 const RETRY_DELAY_S = 0.1;
 /** How long the slow endpoint delays each response, in milliseconds. */
 const HOLD_MS = 3000;
+/** Requests per second allowed to the throttled endpoint. */
+const THROTTLE_RATE = 5;
 
 describe('worker wake-ups', () => {
   let server: TestServer;
@@ -45,5 +47,21 @@ describe('worker wake-ups', () => {
     // slow attempt, or for its one-second idle limit, sends it far later.
     assert.ok(gap < 600, `retry sent ${gap} ms after the failure, expected about ${RETRY_DELAY_S * 1000} ms`);
     assert.ok(gap >= RETRY_DELAY_S * 800, `retry sent ${gap} ms after the failure, before it was due`);
+  });
+
+  it('sends at the throttle rate', async () => {
+    const receiver = await startReceiver(respondInOrder(200));
+    receivers.push(receiver);
+    const app = await server.svix.application.create({ name: 'throttled receiver' });
+    await server.svix.endpoint.create(app.id, { url: receiver.url, throttleRate: THROTTLE_RATE });
+    for (let i = 0; i < 6; i++) await server.svix.message.create(app.id, { eventType: 'throttled.event', payload: { i } });
+
+    const requests = await receiver.waitForRequests(6, 20_000);
+    const span = requests[5]!.receivedAt - requests[0]!.receivedAt;
+    const interval = 1000 / THROTTLE_RATE;
+    // Six starts are five intervals apart. A worker that waits out its one-second idle limit
+    // between throttle slots sends one a second instead.
+    assert.ok(span >= 4 * interval, `six requests span ${span} ms, expected at least four intervals`);
+    assert.ok(span < 10 * interval, `six requests span ${span} ms, expected about ${5 * interval} ms`);
   });
 });
