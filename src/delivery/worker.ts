@@ -119,6 +119,10 @@ export class DeliveryWorker {
   private pausing = false;
   /** When the last claim that looked for expired leases ran. */
   private lastExpiredScan = 0;
+  /** The next due time as last read by idleDelay(), null when nothing was pending then. */
+  private nextDueAt: number | null = null;
+  /** Set when this worker schedules a retry or defers a delivery after that read. */
+  private nextDueStale = true;
   /** Consecutive failed claims; above zero the database is considered down. */
   private claimFailures = 0;
   private readonly failureLogs = new KeyedLogLimiter(FAILURE_LOGS_PER_MINUTE, 60_000);
@@ -211,8 +215,9 @@ export class DeliveryWorker {
       if (wanted === 0 || handedBack) await this.sleep(MAX_IDLE_MS);
       else if (jobs.length > 0 && jobs.length < wanted) {
         // The claim took every due delivery it could. The attempts just started wake the loop
-        // when they end, and its next claim looks again, so the next due time need not be read.
-        await this.sleep(MAX_IDLE_MS);
+        // when they end, but a retry may fall due before then. So the loop sleeps until the
+        // next due time, which it reads again only after that time passed or a new retry.
+        await this.sleep(await this.busyDelay());
       } else if (jobs.length < wanted) {
         await this.sleep(await this.idleDelay());
         // Each accepted message wakes the loop. When the last claim found nothing while
@@ -267,12 +272,24 @@ export class DeliveryWorker {
     return delay;
   }
 
+  /** Returns how long to sleep after a claim that started attempts but had room for more. */
+  private async busyDelay(): Promise<number> {
+    if (this.nextDueStale) return this.idleDelay();
+    if (this.nextDueAt === null) return MAX_IDLE_MS;
+    const untilDue = this.nextDueAt - Date.now();
+    return untilDue > 0 ? Math.min(MAX_IDLE_MS, untilDue) : this.idleDelay();
+  }
+
   private async idleDelay(): Promise<number> {
+    // Cleared before the read, so a retry scheduled while it runs marks it stale again.
+    this.nextDueStale = false;
     try {
       const due = await nextDueTime(this.options.store.db, Date.now(), this.endpointConcurrency);
+      this.nextDueAt = due;
       if (due === null) return MAX_IDLE_MS;
       return Math.max(0, Math.min(MAX_IDLE_MS, due - Date.now()));
     } catch {
+      this.nextDueStale = true;
       return MAX_IDLE_MS;
     }
   }
@@ -336,6 +353,7 @@ export class DeliveryWorker {
     const slot = await this.withRetries(() => acquireSendSlot(db, job.endpointId, interval, Date.now()));
     if (slot.acquired) return true;
     await this.withRetries(() => deferDelivery(db, job.deliveryId, this.workerId, slot.retryAt));
+    this.nextDueStale = true;
     return false;
   }
 
@@ -393,6 +411,7 @@ export class DeliveryWorker {
       log.info({ attempt: attemptNumber }, 'attempt not recorded: its endpoint, message or application was deleted');
       return;
     }
+    if (outcome.nextAttemptAt !== null) this.nextDueStale = true;
     logOutcome(log, recorded, attemptNumber, result, outcome, this.failureLogs);
     this.options.events?.attemptRecorded(job, recorded, attemptNumber, outcome);
   }

@@ -196,17 +196,32 @@ async function readyEndpointsWithDueWork(trx: Reader, now: number, count: number
 }
 
 /**
- * Returns when the next claimable delivery falls due, or null when none is pending. Endpoints
- * that are disabled, paused, throttled or at their concurrency limit are left out, as the claim
- * leaves them out, or the worker would spin. The worker is woken when an attempt finishes and
- * polls at least once a second anyway.
+ * Returns when the next claimable delivery falls due, or null when none is pending. A paused
+ * or throttled endpoint's deliveries count from the end of its pause or its next send slot,
+ * because the claim skips them until then. Endpoints that are disabled or at their concurrency
+ * limit are left out, as the claim leaves them out, or the worker would spin. The worker is
+ * woken when an attempt finishes and polls at least once a second anyway.
  */
 export async function nextDueTime(
   db: Reader,
   now = Date.now(),
   endpointConcurrency = Number.MAX_SAFE_INTEGER,
 ): Promise<number | null> {
-  const earliest = earliestPendingPerReadyEndpoint(db, now).where('e.id', 'not in', (eb) =>
+  const earliest = db
+    .selectFrom('endpoints as e')
+    .leftJoin('endpoint_health as h', 'h.endpoint_id', 'e.id')
+    .select((eb) => [
+      eb
+        .selectFrom('deliveries as d')
+        .select((inner) => inner.fn.min('d.next_attempt_at').as('due'))
+        .whereRef('d.endpoint_id', '=', 'e.id')
+        .where('d.status', '=', DeliveryStatus.pending)
+        .as('due'),
+      sql<number>`coalesce(h.paused_until, 0)`.as('pausedUntil'),
+      sql<number>`coalesce(h.next_send_at, 0)`.as('nextSendAt'),
+    ])
+    .where('e.disabled', '=', 0)
+    .where('e.id', 'not in', (eb) =>
       eb
         .selectFrom('deliveries as busy')
         .select('busy.endpoint_id')
@@ -215,7 +230,16 @@ export async function nextDueTime(
         .groupBy('busy.endpoint_id')
         .having((inner) => inner.fn.countAll(), '>=', endpointConcurrency),
     );
-  const row = await db.selectFrom(earliest.as('r')).select((eb) => eb.fn.min('r.due').as('next')).executeTakeFirst();
+  // The latest of the three times. PostgreSQL spells this greatest() and SQLite max(), so CASE.
+  const claimableAt = sql<number>`case
+    when r.due >= r."pausedUntil" and r.due >= r."nextSendAt" then r.due
+    when r."pausedUntil" >= r."nextSendAt" then r."pausedUntil"
+    else r."nextSendAt" end`;
+  const row = await db
+    .selectFrom(earliest.as('r'))
+    .select((eb) => eb.fn.min(claimableAt).as('next'))
+    .where('r.due', 'is not', null)
+    .executeTakeFirst();
   return row?.next === null || row?.next === undefined ? null : Number(row.next);
 }
 
