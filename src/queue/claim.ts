@@ -165,10 +165,10 @@ function notPausedOrThrottled(now: number) {
 }
 
 /**
- * Selects each enabled endpoint that is neither paused nor throttled, with the due time of its
- * earliest pending delivery (null when it has none).
+ * Selects each enabled endpoint with the due time of its earliest pending delivery (null when
+ * it has none), the end of its pause and its next send slot (0 when unset).
  */
-function earliestPendingPerReadyEndpoint(db: Reader, now: number) {
+function earliestPendingPerEndpoint(db: Reader) {
   return db
     .selectFrom('endpoints as e')
     .leftJoin('endpoint_health as h', 'h.endpoint_id', 'e.id')
@@ -180,9 +180,10 @@ function earliestPendingPerReadyEndpoint(db: Reader, now: number) {
         .whereRef('d.endpoint_id', '=', 'e.id')
         .where('d.status', '=', DeliveryStatus.pending)
         .as('due'),
+      sql<number>`coalesce(h.paused_until, 0)`.as('pausedUntil'),
+      sql<number>`coalesce(h.next_send_at, 0)`.as('nextSendAt'),
     ])
-    .where('e.disabled', '=', 0)
-    .where(notPausedOrThrottled(now));
+    .where('e.disabled', '=', 0);
 }
 
 /**
@@ -191,7 +192,7 @@ function earliestPendingPerReadyEndpoint(db: Reader, now: number) {
  * lookup each, so it costs in proportion to the number of endpoints, not of due deliveries.
  */
 async function readyEndpointsWithDueWork(trx: Reader, now: number, count: number) {
-  const earliest = earliestPendingPerReadyEndpoint(trx, now);
+  const earliest = earliestPendingPerEndpoint(trx).where(notPausedOrThrottled(now));
   return trx.selectFrom(earliest.as('r')).select(['r.id', 'r.due']).where('r.due', '<=', now).orderBy('r.due').limit(count).execute();
 }
 
@@ -207,20 +208,7 @@ export async function nextDueTime(
   now = Date.now(),
   endpointConcurrency = Number.MAX_SAFE_INTEGER,
 ): Promise<number | null> {
-  const earliest = db
-    .selectFrom('endpoints as e')
-    .leftJoin('endpoint_health as h', 'h.endpoint_id', 'e.id')
-    .select((eb) => [
-      eb
-        .selectFrom('deliveries as d')
-        .select((inner) => inner.fn.min('d.next_attempt_at').as('due'))
-        .whereRef('d.endpoint_id', '=', 'e.id')
-        .where('d.status', '=', DeliveryStatus.pending)
-        .as('due'),
-      sql<number>`coalesce(h.paused_until, 0)`.as('pausedUntil'),
-      sql<number>`coalesce(h.next_send_at, 0)`.as('nextSendAt'),
-    ])
-    .where('e.disabled', '=', 0)
+  const earliest = earliestPendingPerEndpoint(db)
     .where('e.id', 'not in', (eb) =>
       eb
         .selectFrom('deliveries as busy')
