@@ -31,7 +31,7 @@ const reportFile = option('out') ?? (quick ? undefined : 'docs/benchmarks.md');
  * set their rates from max, so asking for one of them runs max too.
  */
 const only = option('only')?.split(',');
-const wanted = (name: string) => !only || only.includes(name);
+const selected = (name: string) => !only || only.includes(name);
 
 const defaults: RunSettings = quick
   ? { durationMs: 1_500, concurrency: 32, payloadBytes: 512, drainMs: 10_000 }
@@ -82,13 +82,13 @@ async function main(): Promise<void> {
 
   try {
     const ceiling = record(await measureCeiling(plain.child, `${plain.url}/e0`, settings));
-    if (postgres && wanted('pgboss')) record(await measureQueue('pgboss', plain.child, `${plain.url}/e0`, settings));
-    if (wanted('bullmq')) record(await measureQueue('bullmq', plain.child, `${plain.url}/e0`, settings));
+    if (postgres && selected('pgboss')) record(await measureQueue('pgboss', plain.child, `${plain.url}/e0`, settings));
+    if (selected('bullmq')) record(await measureQueue('bullmq', plain.child, `${plain.url}/e0`, settings));
 
     for (const engine of engines) {
       const closed = { mode: 'closed' as const, rate: 0, concurrency: settings.concurrency };
       const one = [`${plain.url}/e0`];
-      const needsMax = ['max', 'latency', 'realistic', 'kill', 'soak'].some(wanted);
+      const needsMax = ['max', 'latency', 'realistic', 'kill', 'soak'].some(selected);
       const max = needsMax
         ? record(
             await measureHookline({ engine, endpoints: one, load: closed }, [plain.child], settings, {
@@ -96,19 +96,19 @@ async function main(): Promise<void> {
             }),
           )
         : null;
-      if (wanted('drain')) record(await measureDrain(engine, plain.child, `${plain.url}/e0`, settings));
+      if (selected('drain')) record(await measureDrain(engine, plain.child, `${plain.url}/e0`, settings));
       const ten = Array.from({ length: 10 }, (_, i) => `${plain.url}/e${i}`);
-      if (wanted('fanout')) {
+      if (selected('fanout')) {
         record(await measureHookline({ engine, endpoints: ten, load: closed }, [plain.child], settings, { workload: 'fan-out, 10 endpoints' }));
       }
-      if (wanted('https')) {
+      if (selected('https')) {
         const endpoints = [`${secure.url}/e0`];
         const env = { NODE_EXTRA_CA_CERTS: certificate.certFile };
         record(await measureHookline({ engine, endpoints, env, load: closed }, [secure.child], settings, { workload: 'HTTPS receiver, 1 endpoint' }));
       }
       if (!max) continue;
 
-      for (const fraction of wanted('latency') ? [0.25, 0.5, 0.75] : []) {
+      for (const fraction of selected('latency') ? [0.25, 0.5, 0.75] : []) {
         const rate = Math.max(1, Math.round(max.deliveriesPerSecond * fraction));
         const open = { mode: 'open' as const, rate, concurrency: settings.concurrency };
         const result = record(
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       }
 
       const live = Array.from({ length: 4 }, (_, i) => `${realistic.url}/r${i}`);
-      if (wanted('realistic')) {
+      if (selected('realistic')) {
         // Each message goes to five endpoints, so a quarter of max in deliveries is a fifth of
         // that in messages.
         const endpoints = [...live, downUrl];
@@ -138,12 +138,12 @@ async function main(): Promise<void> {
       }
 
       const half = Math.max(1, Math.round(max.deliveriesPerSecond * 0.5));
-      if (wanted('kill')) {
+      if (selected('kill')) {
         const load = { mode: 'open' as const, rate: half, concurrency: settings.concurrency };
         record(await measureHookline({ engine, endpoints: one, killHalfway: true, load }, [plain.child], settings, { workload: `SIGKILL and restart (${half}/s)` }));
       }
 
-      if (soakSeconds > 0 && engine === 'sqlite' && wanted('soak')) {
+      if (soakSeconds > 0 && engine === 'sqlite' && selected('soak')) {
         const samples: number[] = [];
         record(
           await measureHookline(

@@ -100,7 +100,7 @@ describe('throttling', { timeout: 120_000 }, () => {
 
   it('pauses after a run of 503s', async () => {
     // Three 503s in a row, then successes: the first two are retried without a pause, the
-    // third starts one. Each 503'd message is retried later, so the receiver answers 200 then.
+    // third starts one. Each 503'd message is retried later, when the receiver returns 200.
     const receiver = await startReceiver((_request, index) => ({ status: index < 3 ? 503 : 200 }));
     const server = await startHookline({ HOOKLINE_ENDPOINT_CONCURRENCY: '1', HOOKLINE_RETRY_SCHEDULE: '30' });
     try {

@@ -43,7 +43,8 @@ const batchers = new WeakMap<GroupCommit, WriteBatcher<NewMessage, InsertedMessa
 /**
  * Stores a message and one pending delivery per matching enabled endpoint in one transaction,
  * so the API returns 202 only once both are committed. Messages accepted at the same time are
- * written together (see WriteBatcher); a duplicate eventId fails only its own message.
+ * written together (see WriteBatcher). A duplicate eventId fails only its own message, because
+ * a failed batch is written again one message at a time.
  */
 export function insertMessage(writes: GroupCommit, message: NewMessage): Promise<InsertedMessage> {
   let batcher = batchers.get(writes);
